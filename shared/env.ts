@@ -1,0 +1,112 @@
+/**
+ * The one module that reads `process.env`.
+ *
+ * Every key the platform understands is listed here with its default and what it is for.
+ * Literal defaults come first, the environment overrides them, and invariant checks run last
+ * and name the key that breaks them.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ConfigError } from './errors.ts';
+
+/** The repository (or image) root: the folder holding `shared/`. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type Env = {
+  /** Postgres URL of the platform database. Default: the project's local server. */
+  readonly databaseUrl: string;
+  /** Whether DATABASE_URL was set explicitly (then the platform never starts a server itself). */
+  readonly databaseUrlFromEnv: boolean;
+  /** MongoDB-wire URL of the bronze store, database name included. */
+  readonly mongodbUrl: string;
+  readonly mongodbUrlFromEnv: boolean;
+  /** Folder for local state: database files, built binaries, raw files, logs. Git-ignored. */
+  readonly dataDir: string;
+  /** Port of the project's own local Postgres server. */
+  readonly postgresPort: number;
+  /** Port of the project's own local FerretDB server. */
+  readonly mongodbPort: number;
+  /** Minimum level written by the structured logger. */
+  readonly logLevel: LogLevel;
+  /** Name the structured logger puts in `fn` (the OpenFaaS function name when deployed). */
+  readonly functionName: string;
+  /** `true` when running under CI (the test runner then stops the services it started). */
+  readonly ci: boolean;
+  /** Docker engine address for testcontainers, when set (DOCKER_HOST). */
+  readonly dockerHost: string | undefined;
+  /** Set DP_USE_CONTAINERS=false to never try testcontainers even where a Docker engine exists. */
+  readonly useContainers: boolean;
+};
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function readPort(source: Source, key: string, fallback: number): number {
+  const raw = source[key];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+    throw new ConfigError('config.invalid', `Environment variable ${key}=${JSON.stringify(raw)} is not a TCP port; set it to a whole number between 1 and 65535 or unset it.`, { context: { key } });
+  }
+  return value;
+}
+
+function readUrl(source: Source, key: string, fallback: string, protocols: readonly string[]): { value: string; fromEnv: boolean } {
+  const raw = source[key];
+  if (raw === undefined || raw === '') {
+    return { value: fallback, fromEnv: false };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('config.invalid', `Environment variable ${key} is not a URL; expected ${protocols.map((p) => `${p}//…`).join(' or ')}.`, { context: { key } });
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError('config.invalid', `Environment variable ${key} uses ${parsed.protocol}; expected ${protocols.join(' or ')}.`, { context: { key } });
+  }
+  return { value: raw, fromEnv: true };
+}
+
+/** Builds the platform's configuration from an environment (defaults to `process.env`). */
+export function loadEnv(source: Source = process.env): Env {
+  const dataDir = path.resolve(projectRoot, source.DP_DATA_DIR || '.data');
+  const postgresPort = readPort(source, 'DP_POSTGRES_PORT', 54_329);
+  const mongodbPort = readPort(source, 'DP_MONGODB_PORT', 27_117);
+  const database = readUrl(source, 'DATABASE_URL', `postgres://postgres@127.0.0.1:${postgresPort}/dataplatform`, ['postgres:', 'postgresql:']);
+  const mongodb = readUrl(source, 'MONGODB_URL', `mongodb://127.0.0.1:${mongodbPort}/dataplatform`, ['mongodb:']);
+
+  const logLevel = (source.DP_LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('config.invalid', `Environment variable DP_LOG_LEVEL=${JSON.stringify(source.DP_LOG_LEVEL)} is not a level; use one of ${LOG_LEVELS.join(', ')}.`, { context: { key: 'DP_LOG_LEVEL' } });
+  }
+
+  return Object.freeze({
+    databaseUrl: database.value,
+    databaseUrlFromEnv: database.fromEnv,
+    mongodbUrl: mongodb.value,
+    mongodbUrlFromEnv: mongodb.fromEnv,
+    dataDir,
+    postgresPort,
+    mongodbPort,
+    logLevel,
+    functionName: source.DP_FUNCTION_NAME || source.faas_function_name || 'dp',
+    ci: source.CI === 'true' || source.CI === '1',
+    dockerHost: source.DOCKER_HOST || undefined,
+    useContainers: source.DP_USE_CONTAINERS !== 'false',
+  });
+}
+
+let cached: Env | undefined;
+
+/** The configuration of this process, read once. */
+export function getEnv(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

@@ -1,0 +1,54 @@
+import { MongoClient, MongoServerError, MongoNetworkError, MongoServerSelectionError, type Db } from 'mongodb';
+
+import { getEnv } from '../env.ts';
+import { PlatformError, TransientError } from '../errors.ts';
+
+export type CreateMongoClientOptions = {
+  /** MongoDB-wire URL including the database name. Default: MONGODB_URL. */
+  readonly url?: string;
+  /** Milliseconds to wait for a server before failing. Default: 10000. */
+  readonly serverSelectionTimeoutMs?: number;
+};
+
+/** Translates a mongodb driver error into a PlatformError; the only place that inspects them. */
+export function translateMongoError(error: unknown): PlatformError {
+  if (error instanceof PlatformError) {
+    return error;
+  }
+  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) {
+    return new TransientError('mongo.connection', `The MongoDB-wire server is not reachable: ${error.message}. Check that it is running and MONGODB_URL points at it.`, { cause: error });
+  }
+  if (error instanceof MongoServerError) {
+    if (error.code === 11000) {
+      return new PlatformError('mongo.duplicate_key', `A document violates a unique index: ${error.message}`, { cause: error });
+    }
+    return new PlatformError('mongo.error', `The MongoDB-wire server reported code ${String(error.code)}: ${error.message}`, { cause: error, context: { mongoCode: error.code } });
+  }
+  return new PlatformError('mongo.error', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** Creates and connects a MongoDB client for the bronze store. */
+export async function createMongoClient(options: CreateMongoClientOptions = {}): Promise<MongoClient> {
+  const client = new MongoClient(options.url ?? getEnv().mongodbUrl, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+    // FerretDB 1.x has no retryable writes; the bronze loader is idempotent instead.
+    retryWrites: false,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw translateMongoError(error);
+  }
+  return client;
+}
+
+/** Runs `routine` with the URL's database and always closes the client afterwards. */
+export async function withMongo<T>(routine: (db: Db, client: MongoClient) => Promise<T>, options: CreateMongoClientOptions = {}): Promise<T> {
+  const client = await createMongoClient(options);
+  try {
+    return await routine(client.db(), client);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The test command: brings up the services the tests need, type-checks, runs every test file
+ * in its own process (uvu through tsx), and ends with the plain line `N passed, N failed`.
+ *
+ *   npm test                       every file under tests/unit, tests/integration, tests/e2e
+ *   npm test -- tests/unit         only files under the given folders or files
+ *   npm test -- --no-typecheck     skip the type-check (quicker while iterating)
+ */
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { getEnv, projectRoot } from '../shared/env.ts';
+import { createLogger } from '../shared/log.ts';
+import { detectDocker, startContainers, type StartedContainers } from '../shared/local/containers.ts';
+import { ensureServices, stopServices } from '../shared/local/services.ts';
+
+const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e'];
+const FILE_TIMEOUT_MS = 10 * 60_000;
+
+type FileResult = { file: string; passed: number; failed: number; skipped: number; ms: number; output: string };
+
+async function findTestFiles(target: string): Promise<string[]> {
+  const full = path.resolve(projectRoot, target);
+  const info = await stat(full).catch(() => undefined);
+  if (info === undefined) {
+    return [];
+  }
+  if (info.isFile()) {
+    return full.endsWith('.test.ts') ? [full] : [];
+  }
+  const entries = await readdir(full, { recursive: true });
+  return entries.filter((entry) => entry.endsWith('.test.ts')).map((entry) => path.join(full, entry)).sort();
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[test runner] killed after ${timeoutMs / 1000}s`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+async function runFile(file: string, env: NodeJS.ProcessEnv): Promise<FileResult> {
+  const started = Date.now();
+  const { code, output } = await runProcess(process.execPath, ['--import', 'tsx', file], env, FILE_TIMEOUT_MS);
+  const text = stripAnsi(output);
+  const total = /Total:\s+(\d+)/.exec(text);
+  const passed = /Passed:\s+(\d+)/.exec(text);
+  const skipped = /Skipped:\s+(\d+)/.exec(text);
+  const relative = path.relative(projectRoot, file);
+  if (total === null || passed === null) {
+    // The file crashed before uvu could report, or it declares no test: both count as a failure.
+    return { file: relative, passed: 0, failed: 1, skipped: 0, ms: Date.now() - started, output: text || `exited with ${code} and printed nothing` };
+  }
+  const counts = { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped?.[1] ?? 0) };
+  let failed = counts.total - counts.passed - counts.skipped;
+  if (failed === 0 && (code !== 0 || counts.total === 0)) {
+    failed = 1;
+  }
+  return { file: relative, passed: counts.passed, failed, skipped: counts.skipped, ms: Date.now() - started, output: text };
+}
+
+async function typecheck(): Promise<FileResult> {
+  const started = Date.now();
+  const tsc = path.join(projectRoot, 'node_modules', '.bin', 'tsc');
+  const { code, output } = await runProcess(tsc, ['-p', 'tsconfig.json', '--noEmit'], process.env, 300_000);
+  return { file: 'typecheck (tsc --noEmit)', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ms: Date.now() - started, output };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const skipTypecheck = args.includes('--no-typecheck');
+  const targets = args.filter((arg) => !arg.startsWith('--'));
+  const env = getEnv();
+  const log = createLogger({ format: 'text', fields: {}, sink: (line) => process.stderr.write(`[services] ${line}\n`) });
+
+  const files = (await Promise.all((targets.length > 0 ? targets : SUITES).map(findTestFiles))).flat();
+
+  let containers: StartedContainers | undefined;
+  let startedLocal = false;
+  let databaseUrl = env.databaseUrl;
+  let mongodbUrl = env.mongodbUrl;
+  const needsServices = files.some((file) => !file.includes(`${path.sep}unit${path.sep}`));
+  if (needsServices) {
+    if (!env.databaseUrlFromEnv && !env.mongodbUrlFromEnv && env.useContainers && (await detectDocker(env.dockerHost))) {
+      containers = await startContainers(log);
+      databaseUrl = containers.databaseUrl;
+      mongodbUrl = containers.mongodbUrl;
+    } else {
+      const services = await ensureServices(env, log);
+      startedLocal = services.postgres === 'started' || services.mongodb === 'started';
+    }
+  }
+
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, MONGODB_URL: mongodbUrl, FORCE_COLOR: '0', NO_COLOR: '1', DP_LOG_LEVEL: process.env.DP_LOG_LEVEL ?? 'warn' };
+  const results: FileResult[] = [];
+  const report = (result: FileResult): void => {
+    results.push(result);
+    const mark = result.failed > 0 ? 'FAIL' : 'ok  ';
+    process.stdout.write(`${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed, ${(result.ms / 1000).toFixed(1)}s)\n`);
+    if (result.failed > 0) {
+      process.stdout.write(`${result.output.trim().split('\n').map((line) => `     │ ${line}`).join('\n')}\n`);
+    }
+  };
+
+  try {
+    const checking = skipTypecheck ? undefined : typecheck();
+    // Two workers: the machines have two cores, and every integration file uses its own database.
+    const queue = [...files];
+    const workers = Array.from({ length: Math.min(Math.max(os.availableParallelism(), 1), 2) }, async () => {
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        report(await runFile(file, childEnv));
+      }
+    });
+    await Promise.all(workers);
+    if (checking !== undefined) {
+      report(await checking);
+    }
+  } finally {
+    if (containers !== undefined) {
+      await containers.stop();
+    } else if (startedLocal && env.ci) {
+      await stopServices(env);
+    }
+  }
+
+  const passed = results.reduce((sum, result) => sum + result.passed, 0);
+  const failed = results.reduce((sum, result) => sum + result.failed, 0);
+  const skipped = results.reduce((sum, result) => sum + result.skipped, 0);
+  if (files.length === 0) {
+    process.stdout.write(`no test files found under ${(targets.length > 0 ? targets : SUITES).join(', ')}\n`);
+  }
+  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+  return failed > 0 || files.length === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test runner failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  },
+);
