@@ -130,7 +130,7 @@ export async function startLocalPostgres(options: StartPostgresOptions): Promise
   }
   const clusterDir = await chooseClusterDir(options.dataDir);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    options.log.info('postgres.initdb', { dir: path.relative(process.cwd(), clusterDir) || clusterDir });
+    options.log.info('postgres.initdb', { dir: clusterDir });
     await asPostgresUser(path.join(binDir, 'initdb'), ['-D', clusterDir, '-U', POSTGRES_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
   }
   const settings = [
