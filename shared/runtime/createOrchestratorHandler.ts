@@ -2,7 +2,7 @@ import { PlatformError, ValidationError } from '../errors.ts';
 import { nameSchema } from '../metadata/schema.ts';
 import type { FunctionContext, FunctionEvent, FunctionHandler } from './functionContract.ts';
 import { isCronInvocation } from './isCronInvocation.ts';
-import { listRunsQuerySchema, startRunsSchema, type OrchestratorApi, type OrchestratorReply } from './orchestratorApi.ts';
+import { listRunsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
 import { parseInput } from './parseInput.ts';
 import { parseStepCallback } from './parseStepCallback.ts';
 import { toJsonSafe } from './toJsonSafe.ts';
@@ -15,8 +15,17 @@ type Route = {
 
 const RUN_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
+/** A start request names a source (and maybe a dataset) or a connector kind; the key decides which schema reports the problems. */
+function parseStartRuns(body: unknown): StartRunsRequest {
+  const hint = 'Send {"source": "<name>", "dataset"?: "<name>", "full"?: true} or {"connector": "<kind>"}.';
+  const byConnector = typeof body === 'object' && body !== null && 'connector' in body;
+  return byConnector
+    ? parseInput(startConnectorRunsSchema, body, 'The start-runs request (POST /runs)', hint)
+    : parseInput(startSourceRunsSchema, body ?? {}, 'The start-runs request (POST /runs)', hint);
+}
+
 const routes: readonly Route[] = [
-  { method: 'POST', pattern: /^\/runs\/?$/, run: (event, _match, o) => o.startRuns(parseInput(startRunsSchema, event.body ?? {}, 'The start-runs request (POST /runs)', 'Send {"source": "<name>", "dataset"?: "<name>", "full"?: true} or {"connector": "<kind>"}.')) },
+  { method: 'POST', pattern: /^\/runs\/?$/, run: (event, _match, o) => o.startRuns(parseStartRuns(event.body)) },
   { method: 'GET', pattern: /^\/runs\/?$/, run: (event, _match, o) => o.listRuns(parseInput(listRunsQuerySchema, event.query, 'The runs query (GET /runs)', 'Allowed: source, dataset, status, limit (1–500).')) },
   {
     method: 'GET',

@@ -12,23 +12,23 @@ import type { StepName, StepResult } from './steps.ts';
 
 export const runTriggerSchema = z.enum(['manual', 'schedule', 'event', 'webhook']);
 
-/** `POST /runs`: start one source (or one dataset of it), or every source of a connector kind. */
-export const startRunsSchema = z.union([
-  z.strictObject({
-    source: nameSchema,
-    dataset: nameSchema.optional(),
-    /** Treat a delta dataset as full for this run (reload everything). */
-    full: z.boolean().default(false),
-    trigger: runTriggerSchema.default('manual'),
-  }),
-  z.strictObject({
-    /** Every source whose connector is this kind (what a connector function's schedule sends). */
-    connector: nameSchema,
-    full: z.boolean().default(false),
-    trigger: runTriggerSchema.default('schedule'),
-  }),
-]);
-export type StartRunsRequest = z.output<typeof startRunsSchema>;
+/** `POST /runs` for one source (or one dataset of it). */
+export const startSourceRunsSchema = z.strictObject({
+  source: nameSchema,
+  dataset: nameSchema.optional(),
+  /** Treat a delta dataset as full for this run (reload everything). */
+  full: z.boolean().default(false),
+  trigger: runTriggerSchema.default('manual'),
+});
+
+/** `POST /runs` for every source of a connector kind (what a connector function's schedule sends). */
+export const startConnectorRunsSchema = z.strictObject({
+  connector: nameSchema,
+  full: z.boolean().default(false),
+  trigger: runTriggerSchema.default('schedule'),
+});
+
+export type StartRunsRequest = z.output<typeof startSourceRunsSchema> | z.output<typeof startConnectorRunsSchema>;
 
 /** `GET /runs?source=&dataset=&status=&limit=` */
 export const listRunsQuerySchema = z.strictObject({

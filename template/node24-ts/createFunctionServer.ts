@@ -99,12 +99,14 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
   const server = http.createServer((request, response) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://function.local');
-    const send = (reply: Reply): void => {
+    /** Answers, and logs one line for the request: the error in full for a 5xx, its code for a 4xx. */
+    const send = (reply: Reply, error?: PlatformError): void => {
       const sendable = request.readableEnded ? reply : { ...reply, headers: { ...reply.headers, connection: 'close' } };
       response.writeHead(sendable.status, { ...sendable.headers, 'content-length': String(sendable.body.length) });
       response.end(sendable.body);
       const fields = { method: request.method, path: url.pathname, status: reply.status, duration_ms: Math.round(performance.now() - started), call_id: request.headers['x-call-id'] };
-      if (reply.status >= 500) log.warn('function.request', fields);
+      if (error !== undefined && reply.status >= 500) log.error('function.failed', { ...fields, error });
+      else if (error !== undefined) log.info('function.request', { ...fields, code: error.code });
       else log.info('function.request', fields);
     };
 
@@ -116,7 +118,8 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
     void (async () => {
       const raw = await readBody(request, options.bodyLimitBytes);
       if (raw === null) {
-        send(errorReply(toErrorResponse(new PlatformError('request.too_large', `The request body is larger than ${options.bodyLimitBytes} bytes; pass references (run id, file keys) instead of data, or raise DP_FUNCTION_BODY_LIMIT_BYTES.`, { status: 413 }))));
+        const tooLarge = toErrorResponse(new PlatformError('request.too_large', `The request body is larger than ${options.bodyLimitBytes} bytes; pass references (run id, file keys) instead of data, or raise DP_FUNCTION_BODY_LIMIT_BYTES.`, { status: 413 }));
+        send(errorReply(tooLarge), tooLarge.error);
         response.on('finish', () => request.destroy());
         return;
       }
@@ -141,13 +144,11 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
         return;
       }
       const failed = failReply(outcome);
-      log.error('function.failed', { path: url.pathname, error: failed.error });
-      send(failed.reply);
+      send(failed.reply, failed.error);
     })().catch((error: unknown) => {
       const mapped = toErrorResponse(error);
-      log.error('function.failed', { path: url.pathname, error: mapped.error });
       try {
-        send(errorReply(mapped));
+        send(errorReply(mapped), mapped.error);
       } catch {
         // A reply that cannot be serialised (a bigint, a cycle) was already on its way: the socket is the last resort.
         response.destroy();
