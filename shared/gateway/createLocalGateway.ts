@@ -218,7 +218,8 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     triggers.push(
       driver!.schedule(spec, () => {
         const callId = randomUUID();
-        const request: FunctionCall = { method: 'POST', path: '/', headers: { ...CRON_HEADERS, 'x-call-id': callId }, body: Buffer.alloc(0) };
+        // The cron-connector's request: an empty POST with its content_type (text/plain by default) and the connector headers.
+        const request: FunctionCall = { method: 'POST', path: '/', headers: { ...CRON_HEADERS, 'content-type': 'text/plain', 'x-call-id': callId }, body: Buffer.alloc(0) };
         log.info('gateway.schedule_fired', { function: name, schedule, call_id: callId });
         if (async === 'true') {
           runAsync(name, callId, request, undefined);

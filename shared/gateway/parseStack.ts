@@ -51,7 +51,13 @@ export const stackSchema = z
         copy: z.array(z.string()).default([]),
       })
       .default({ copy: [] }),
-    functions: z.record(z.string().regex(FUNCTION_NAME, { message: 'is not a function name (lower-case letters, digits and -)' }), stackFunctionSchema),
+    functions: z.record(z.string(), stackFunctionSchema).superRefine((functions, context) => {
+      for (const name of Object.keys(functions)) {
+        if (!FUNCTION_NAME.test(name)) {
+          context.addIssue({ code: 'custom', path: [name], message: 'is not a function name (lower-case letters, digits and -, as OpenFaaS requires)' });
+        }
+      }
+    }),
   })
   // faas-cli ignores other top-level keys; `x-…` keys hold YAML anchors (shared environment).
   .catchall(z.unknown());

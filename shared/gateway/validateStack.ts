@@ -75,11 +75,12 @@ export function validateStack(stack: Stack, options: ValidateStackOptions): stri
         problems.push(`${at}.handler is ${fn.handler}; the folder must be named after the function (./functions/${name}).`);
       }
     }
-    for (const secret of fn.secrets) {
+    fn.secrets.forEach((secret, index) => {
       if (!SECRET_NAME.test(secret)) {
-        problems.push(`${at}.secrets has ${JSON.stringify(secret.length > 40 ? `${secret.slice(0, 8)}…` : secret)}, which is not a secret name; list names created with faas-cli secret create, never values.`);
+        // The entry is not echoed: when it is not a name, it may well be the secret's value.
+        problems.push(`${at}.secrets[${index}] is not a secret name (lower-case letters, digits, -, _ and .); list names created with faas-cli secret create, never values.`);
       }
-    }
+    });
     if (checkBuild && fn.limits?.memory === undefined) {
       problems.push(`${at}.limits.memory is missing; faasd runs every function on one machine, so cap each one.`);
     }
