@@ -30,7 +30,7 @@ export type StartFunctionProcessOptions = {
   readonly output: (name: string, line: string) => void;
   /** Milliseconds to wait for the server to listen. Default 30000. */
   readonly startTimeoutMs?: number;
-  /** Server entrypoint. Default: the node24-ts template's index.ts. */
+  /** Server entrypoint: a .ts file runs through tsx, a .js file as it is. Default: the node24-ts template's index.ts. */
   readonly entrypoint?: string;
 };
 
@@ -40,9 +40,11 @@ export type StartFunctionProcessOptions = {
  * Resolves once the server listens.
  */
 export async function startFunctionProcess(options: StartFunctionProcessOptions): Promise<FunctionProcess> {
-  const child: ChildProcess = fork(options.entrypoint ?? TEMPLATE_ENTRYPOINT, [], {
+  const entrypoint = options.entrypoint ?? TEMPLATE_ENTRYPOINT;
+  const child: ChildProcess = fork(entrypoint, [], {
     cwd: projectRoot,
-    execArgv: ['--import', 'tsx'],
+    // TypeScript sources run through tsx; a compiled entrypoint (the image's dist/) runs on plain Node.
+    execArgv: entrypoint.endsWith('.ts') ? ['--import', 'tsx'] : [],
     env: { ...options.env, DP_FUNCTION_HANDLER: options.handlerPath, DP_FUNCTION_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
