@@ -100,7 +100,7 @@ export function validateMetadata(files: readonly MetadataFileText[], options: Va
     const schemaIssues = result.success ? [] : translateZodIssues(result.error.issues, { file, parsed, schema: sourceSchema as unknown as SchemaNode, isSensitive });
     const fileIssues = [...secretIssues, ...schemaIssues.filter((issue) => !secretPaths.has(issue.path)), ...checkSourceRules({ file, stem, parsed, ...(options.connectors === undefined ? {} : { connectors: options.connectors }) })];
     issues.push(...fileIssues);
-    const document = parsed.value as { source?: unknown; datasets?: unknown };
+    const document = (parsed.value !== null && typeof parsed.value === 'object' ? parsed.value : {}) as { source?: unknown; datasets?: unknown };
     if (Array.isArray(document.datasets)) {
       for (const dataset of document.datasets as { name?: unknown }[]) {
         if (typeof document.source === 'string' && typeof dataset?.name === 'string') {
