@@ -104,6 +104,14 @@ export function checkSourceRules(input: SourceRuleInput): MetadataIssue[] {
       }
     });
 
+    for (const key of keys) {
+      const column = columns.get(key);
+      const written = column === undefined ? undefined : asArray(dataset.columns)[column.index];
+      if (isObject(written) && written.scd !== undefined) {
+        report(at('columns', column?.index ?? 0, 'scd'), 'metadata.scd_on_key', `\`${key}\` is a key column; its \`scd\` is ignored (a key identifies the record, it never changes)`, 'remove `scd` from this column', 'warning');
+      }
+    }
+
     const flag = asName(dataset.deleted_flag);
     if (flag !== undefined && Array.isArray(dataset.columns)) {
       const column = columns.get(flag);

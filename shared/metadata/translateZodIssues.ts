@@ -81,6 +81,8 @@ export function translateZodIssues(issues: readonly z.core.$ZodIssue[], options:
   const prefix = options.prefix ?? [];
   const root = valueAt(options.parsed.value, prefix);
   const result: MetadataIssue[] = [];
+  // Required keys that are only missing because they are misspelt: the unknown-key issue already says so.
+  const misspelt = new Set<string>();
   const push = (path: readonly PathSegment[], code: string, message: string, fix: string, key = false): void => {
     const full = [...prefix, ...path];
     const position = options.parsed.locate(full, { key });
@@ -97,6 +99,9 @@ export function translateZodIssues(issues: readonly z.core.$ZodIssue[], options:
         const known = knownKeysAt(options.schema, path);
         for (const key of issue.keys) {
           const guess = closestName(key, known);
+          if (guess !== undefined) {
+            misspelt.add(formatIssuePath([...prefix, ...path, guess]));
+          }
           const list = `known keys here: ${known.join(', ')}`;
           push([...path, key], 'metadata.unknown_key', `unknown key \`${key}\``, guess === undefined ? `remove it; ${list}` : `did you mean \`${guess}\`? (${list})`, true);
         }
@@ -159,5 +164,5 @@ export function translateZodIssues(issues: readonly z.core.$ZodIssue[], options:
       }
     }
   }
-  return result;
+  return result.filter((issue) => !(issue.code === 'metadata.missing_key' && misspelt.has(issue.path)));
 }

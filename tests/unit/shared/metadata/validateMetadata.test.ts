@@ -168,6 +168,11 @@ test('unknown keys anywhere get the closest known key', () => {
   assert.is(issues[1]?.column, 1);
 });
 
+test('a misspelt required key is one issue, not also a missing key', () => {
+  const issues = errorsOf(folder({ 'shop.yml': SHOP.replace('load: delta', 'lod: delta') }));
+  assert.equal(issues.map((issue) => [issue.path, issue.code]), [['datasets[0].lod', 'metadata.unknown_key']]);
+});
+
 test('connector settings are checked against the schemas a connector registers', () => {
   const connectors = {
     rest: {
@@ -205,6 +210,12 @@ test('SQL and depends_on that disagree are warnings, not errors', () => {
   const warning = only(result.issues, 'metadata.dependency_not_listed');
   assert.is(warning.severity, 'warning');
   assert.match(warning.message, 'silver.shop__customers');
+});
+
+test('scd on a key column is a warning: keys never change', () => {
+  const result = validateMetadata(folder({ 'shop.yml': SHOP.replace('{ name: id, type: bigint }', '{ name: id, type: bigint, scd: 1 }') }));
+  assert.ok(result.metadata);
+  assert.is(only(result.issues, 'metadata.scd_on_key').path, 'datasets[0].columns[0].scd');
 });
 
 test('every error of a file is reported at once', () => {
