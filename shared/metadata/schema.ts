@@ -4,8 +4,9 @@
  *
  * YAML keys are snake_case; the parsed types keep the same names so an error path printed for a
  * file (`datasets[2].columns[0].type`) is exactly what the user edits.
- * Cross-field rules (key columns declared, depends_on targets exist, no cycles, secret look-alikes)
- * live in `validateMetadata.ts`, which reports every problem of a file at once.
+ * Cross-field rules (key columns declared, depends_on targets exist, no cycles, secret look-alikes) live in
+ * `checkSourceRules.ts`, `checkGoldRules.ts` and `findSecretLiterals.ts`; `validateMetadata.ts` runs them all
+ * and reports every problem of a file at once.
  */
 import { z } from 'zod';
 
@@ -52,7 +53,7 @@ export const retentionSchema = z.strictObject({
 export type Retention = z.output<typeof retentionSchema>;
 
 export const datasetTriggerSchema = z.strictObject({
-  /** 5-field cron (UTC) or @hourly/@daily/@weekly/@every <n>m: when the orchestrator's tick starts this dataset. */
+  /** 5-field cron (UTC), a descriptor (@hourly, @daily…) or `@every <n>m|h`: when the orchestrator's tick starts this dataset. */
   schedule: z
     .string()
     .superRefine((value, context) => {

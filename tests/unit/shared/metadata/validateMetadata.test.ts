@@ -218,6 +218,22 @@ test('scd on a key column is a warning: keys never change', () => {
   assert.is(only(result.issues, 'metadata.scd_on_key').path, 'datasets[0].columns[0].scd');
 });
 
+test('a value of the wrong kind says what was expected and what was found', () => {
+  const issue = only(errorsOf(folder({ 'shop.yml': SHOP.replace('key: [id]', 'key: id') })), 'metadata.invalid_type');
+  assert.is(issue.path, 'datasets[0].key');
+  assert.match(issue.message, 'must be a list');
+  assert.match(issue.message, 'not text');
+});
+
+test('files outside the layout and SQL no model uses are warnings', () => {
+  const result = validateMetadata(folder({ 'old/shop.yml': SHOP, 'gold/unused.sql': 'SELECT 1' }));
+  assert.ok(result.metadata);
+  assert.equal(result.issues.map((issue) => [issue.file, issue.code, issue.severity]), [
+    ['gold/unused.sql', 'metadata.unused_sql', 'warning'],
+    ['old/shop.yml', 'metadata.file_ignored', 'warning'],
+  ]);
+});
+
 test('every error of a file is reported at once', () => {
   const yaml = SHOP.replace('connector: rest', 'connector: rest\nextra: 1')
     .replace('load: delta', 'load: sometimes')
