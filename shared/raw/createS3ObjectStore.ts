@@ -1,7 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 import { PlatformError, TransientError } from '../errors.ts';
 import type { ObjectStore } from './objectStore.ts';
+import { signS3Request } from './signS3Request.ts';
 
 export type S3ObjectStoreOptions = {
   /** Endpoint URL of the S3-compatible server, e.g. `http://minio:9000`. */
@@ -18,7 +19,6 @@ export type S3ObjectStoreOptions = {
 };
 
 const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
 
 /** RFC 3986 encoding as SigV4 wants it; `/` kept in paths. */
 function encode(value: string, keepSlash: boolean): string {
@@ -46,21 +46,10 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       .sort()
       .map((name) => `${encode(name, false)}=${encode(query[name] ?? '', false)}`)
       .join('&');
-    const now = new Date();
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    const day = amzDate.slice(0, 8);
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const payloadHash = sha256Hex(body ?? '');
     const headers: Record<string, string> = { host: endpoint.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
-    if (body !== undefined && method === 'POST') {
-      headers['content-md5'] = createHash('md5').update(body).digest('base64');
-    }
-    const signedNames = Object.keys(headers).sort();
-    const canonicalRequest = [method, path, canonicalQuery, ...signedNames.map((name) => `${name}:${headers[name]}`), '', signedNames.join(';'), payloadHash].join('\n');
-    const scope = `${day}/${region}/s3/aws4_request`;
-    const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-    const signingKey = hmac(hmac(hmac(hmac(`AWS4${options.secretAccessKey}`, day), region), 's3'), 'aws4_request');
-    const signature = createHmac('sha256', signingKey).update(stringToSign).digest('hex');
-    const authorization = `AWS4-HMAC-SHA256 Credential=${options.accessKeyId}/${scope}, SignedHeaders=${signedNames.join(';')}, Signature=${signature}`;
+    const authorization = signS3Request({ method, path, query: canonicalQuery, headers, region, accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey });
     const url = `${endpoint.origin}${path}${canonicalQuery ? `?${canonicalQuery}` : ''}`;
     const { host: _host, ...sent } = headers;
     try {

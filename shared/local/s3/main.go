@@ -39,7 +39,7 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	server := gofakes3.New(backend, gofakes3.WithAutoBucket(true))
+	server := gofakes3.New(backend)
 	fmt.Fprintf(os.Stderr, "s3: listening on %s\n", *listen)
 	if err := http.ListenAndServe(*listen, server.Server()); err != nil {
 		fmt.Fprintf(os.Stderr, "s3: %v\n", err)
