@@ -67,6 +67,15 @@ export type Env = {
   readonly stackFile: string;
   /** Where raw files go: `file:///folder` or `s3://bucket/prefix` (object store on faasd). DP_RAW_STORE_URL, default file://<dataDir>/raw. */
   readonly rawStoreUrl: string;
+  /** S3-compatible endpoint of an `s3://` raw store (on faasd `http://seaweedfs:8333`). DP_S3_ENDPOINT; no default. */
+  readonly s3Endpoint: string | undefined;
+  /** Signing region of the S3 endpoint. DP_S3_REGION, default us-east-1. */
+  readonly s3Region: string;
+  /**
+   * The S3 access key pair, from DP_S3_ACCESS_KEY_ID / DP_S3_SECRET_ACCESS_KEY or their `_FILE`
+   * variants (OpenFaaS secret files). A function rather than a field so printing the configuration never prints the key.
+   */
+  readonly s3Credentials: () => { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
 };
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -156,6 +165,12 @@ export function loadEnv(source: Source = process.env): Env {
   registerUrlPassword(mongodb.value);
   const gatewayUrl = readUrl(source, 'DP_GATEWAY_URL', 'http://127.0.0.1:8080', ['http:', 'https:']).value.replace(/\/+$/, '');
   const rawStoreUrl = readUrl(source, 'DP_RAW_STORE_URL', pathToFileURL(path.join(dataDir, 'raw')).href, ['file:', 's3:']).value;
+  const s3Endpoint = source.DP_S3_ENDPOINT ? readUrl(source, 'DP_S3_ENDPOINT', '', ['http:', 'https:']).value : undefined;
+  const s3AccessKeyId = withFileValue(source, 'DP_S3_ACCESS_KEY_ID');
+  const s3SecretAccessKey = withFileValue(source, 'DP_S3_SECRET_ACCESS_KEY');
+  if (s3SecretAccessKey) {
+    registerSecretValue(s3SecretAccessKey);
+  }
   const gatewayUser = source.DP_GATEWAY_USER || 'admin';
   if (gatewayUser.includes(':')) {
     throw new ConfigError('config.invalid', 'Environment variable DP_GATEWAY_USER may not contain ":" (basic auth separates user and password with it); choose another user name.', { context: { key: 'DP_GATEWAY_USER' } });
@@ -191,6 +206,9 @@ export function loadEnv(source: Source = process.env): Env {
     gatewayAsyncConcurrency: readInteger(source, 'DP_GATEWAY_ASYNC_CONCURRENCY', 1, 1, 64, 'concurrent invocations'),
     stackFile: path.resolve(projectRoot, source.DP_STACK_FILE || 'stack.yml'),
     rawStoreUrl,
+    s3Endpoint,
+    s3Region: source.DP_S3_REGION || 'us-east-1',
+    s3Credentials: () => (s3AccessKeyId && s3SecretAccessKey ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
   });
 }
 

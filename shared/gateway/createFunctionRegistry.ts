@@ -8,8 +8,11 @@ import type { LoadedStack } from './loadStack.ts';
 import type { StackFunction } from './parseStack.ts';
 import { startFunctionProcess, type FunctionProcess } from './startFunctionProcess.ts';
 
-/** Keys that point at faasd's services in stack.yml; locally the gateway's own settings replace them. */
-const LOCAL_KEYS = ['DATABASE_URL', 'DATABASE_URL_FILE', 'MONGODB_URL', 'MONGODB_URL_FILE', 'DP_RAW_STORE_URL', 'DP_GATEWAY_URL', 'DP_LOG_LEVEL'];
+/** Keys that point at faasd's services and secret files in stack.yml; locally the gateway's own settings (this shell's) replace them. */
+const LOCAL_KEYS = [
+  'DATABASE_URL', 'DATABASE_URL_FILE', 'MONGODB_URL', 'MONGODB_URL_FILE', 'DP_RAW_STORE_URL', 'DP_GATEWAY_URL', 'DP_LOG_LEVEL',
+  'DP_S3_ENDPOINT', 'DP_S3_REGION', 'DP_S3_ACCESS_KEY_ID', 'DP_S3_ACCESS_KEY_ID_FILE', 'DP_S3_SECRET_ACCESS_KEY', 'DP_S3_SECRET_ACCESS_KEY_FILE',
+];
 
 /** faasd's gateway stops waiting after 60 s whatever the function says. */
 const GATEWAY_TIMEOUT_MS = 60_000;

@@ -45,7 +45,7 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
       client ??= remember(createMongoClient({ url: options.mongodbUrl ?? getEnv().mongodbUrl }), () => (client = undefined));
       return (await client).db();
     },
-    rawStore: () => (raw ??= openRawStore(options.rawStoreUrl ?? getEnv().rawStoreUrl)),
+    rawStore: () => (raw ??= openRawStore(options.rawStoreUrl === undefined ? getEnv() : { ...getEnv(), rawStoreUrl: options.rawStoreUrl })),
     close: async () => {
       const [openedPool, openedClient] = [pool, client];
       pool = undefined;

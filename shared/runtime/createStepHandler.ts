@@ -46,9 +46,12 @@ export function createStepHandler(options: CreateStepHandlerOptions): FunctionHa
       return undefined;
     }
     if (event.body === undefined) {
-      throw new ValidationError('request.empty', `${options.functionName} needs a step request body: {"runId", "source", "dataset", "chunk", "checkpoint"?, "budgetMs"?}.`);
+      throw new ValidationError('request.empty', `${options.functionName} needs a step request body: {"runId", "source", "dataset", "chunk", "step"?, "attempt"?, "checkpoint"?, "deadlineMs"?}.`);
     }
     const request = parseInput(stepRequestSchema, decodeSuperjson(event.body, `${options.functionName} step request`), `The ${options.functionName} step request`, 'See docs/functions.md, "Step contract".');
+    if (request.step !== undefined && request.step !== options.step) {
+      throw new ValidationError('step.wrong_function', `${options.functionName} runs the ${options.step} step, but the request is for ${request.step}; dispatch it to that step's function.`);
+    }
     const resources = options.resources ?? (processResources ??= createFunctionResources());
     const result = await runStepOnce({
       pool: await resources.pool(),

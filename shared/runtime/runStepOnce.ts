@@ -100,6 +100,7 @@ export async function runStepOnce<Resources>(options: RunStepOnceOptions<Resourc
         runId: request.runId,
         step,
         chunk: request.chunk,
+        ...(request.attempt === undefined ? {} : { attempt: request.attempt }),
         status: checkpoint === undefined ? 'done' : 'continue',
         ...(checkpoint === undefined ? {} : { checkpoint }),
         counts: {
@@ -120,7 +121,7 @@ export async function runStepOnce<Resources>(options: RunStepOnceOptions<Resourc
   }
 
   const started = now();
-  const budgetMs = request.budgetMs ?? options.budgetMs;
+  const budgetMs = request.deadlineMs ?? options.budgetMs;
   const deadline = started + budgetMs;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new PlatformError('step.deadline', `${where} passed its ${budgetMs} ms budget.`, { retryable: true })), budgetMs);
@@ -153,6 +154,7 @@ export async function runStepOnce<Resources>(options: RunStepOnceOptions<Resourc
       runId: request.runId,
       step,
       chunk: request.chunk,
+      ...(request.attempt === undefined ? {} : { attempt: request.attempt }),
       status: outcome.status,
       ...(outcome.status === 'continue' ? { checkpoint: outcome.checkpoint } : {}),
       counts,

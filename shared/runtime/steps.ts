@@ -31,10 +31,18 @@ export const stepRequestSchema = z.strictObject({
   dataset: nameSchema,
   /** Continuation number: 0 for the first invocation, +1 for each continuation. */
   chunk: z.number().int().min(0).default(0),
+  /** The step the orchestrator means; when sent it must be the step of the function that receives it. */
+  step: z.enum(STEP_NAMES).optional(),
+  /** The orchestrator's attempt number for this chunk; echoed in the result so a late callback of an older attempt can be told apart. */
+  attempt: z.number().int().min(1).optional(),
   /** Where the previous chunk stopped (whatever that step returned), absent on chunk 0. */
   checkpoint: z.unknown().optional(),
-  /** Time budget of this invocation in milliseconds; default DP_STEP_BUDGET_MS. */
-  budgetMs: z.number().int().min(1_000).max(MAX_STEP_BUDGET_MS).optional(),
+  /**
+   * Milliseconds this invocation may work before it must return (with a checkpoint if unfinished),
+   * counted from when the step starts — a budget, not a clock time, since the orchestrator's and the
+   * function's clocks are never compared. Default DP_STEP_BUDGET_MS.
+   */
+  deadlineMs: z.number().int().min(1_000).max(MAX_STEP_BUDGET_MS).optional(),
 });
 export type StepRequest = z.output<typeof stepRequestSchema>;
 
@@ -64,6 +72,8 @@ export const stepResultSchema = z.strictObject({
   runId: z.string(),
   step: z.enum(STEP_NAMES),
   chunk: z.number().int().min(0),
+  /** The request's attempt, when it named one. */
+  attempt: z.number().int().min(1).optional(),
   status: z.enum(['done', 'continue']),
   checkpoint: z.unknown().optional(),
   counts: stepCountsSchema,

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
 import { projectRoot } from '../../shared/env.ts';
+import { loadMetadata } from '../../shared/metadata/loadMetadata.ts';
 import { parseDuration } from '../../shared/gateway/parseDuration.ts';
 import { parseStack } from '../../shared/gateway/parseStack.ts';
 import { MAX_FUNCTIONS, validateStack } from '../../shared/gateway/validateStack.ts';
@@ -47,10 +48,15 @@ test('every secret file an environment variable points at is a secret the functi
     for (const [key, value] of Object.entries(fn.environment)) {
       const secret = /^\/var\/openfaas\/secrets\/(.+)$/.exec(value);
       if (secret === null) continue;
-      const needed = key === 'MONGODB_URL_FILE' ? ['bronze', 'silver'].includes(name) : true;
-      if (needed) assert.ok(fn.secrets.includes(secret[1]!), `${name}: ${key} needs secret ${secret[1]}`);
+      assert.ok(fn.secrets.includes(secret[1]!), `${name}: ${key} needs secret ${secret[1]}`);
     }
     assert.ok(fn.secrets.includes('database-url'), `${name} lists database-url`);
+  }
+  for (const name of ['files', 'rest', 'ynab', 'bronze']) {
+    assert.match(stack.functions[name]!.environment.DP_RAW_STORE_URL ?? '', /^s3:\/\//, `${name} reads or writes raw files through the object store`);
+  }
+  for (const name of ['bronze', 'silver']) {
+    assert.ok(stack.functions[name]!.environment.MONGODB_URL_FILE !== undefined, `${name} reaches the bronze store`);
   }
 });
 
@@ -62,6 +68,20 @@ test('the step budget ends before the watchdog timeout, which ends before faasd 
     assert.ok(exec < write && write <= 60_000, name);
     assert.is(fn.environment.DP_FUNCTION_NAME, name);
     assert.is(fn.environment.DP_GATEWAY_URL, 'http://gateway.openfaas:8080');
+  }
+});
+
+test('every secret the shipped metadata references is listed on the function that reads it', async () => {
+  const metadata = await loadMetadata(path.join(projectRoot, 'metadata'));
+  for (const source of metadata.sources) {
+    const connector = stack.functions[source.connector];
+    assert.ok(connector !== undefined, `source ${source.source}: connector ${source.connector} is a function in stack.yml`);
+    for (const secret of Object.values(source.secrets)) {
+      assert.ok(connector.secrets.includes(secret), `${source.connector} lists ${secret} (source ${source.source})`);
+    }
+    if (source.webhook_secret !== undefined) {
+      assert.ok(stack.functions.orchestrator!.secrets.includes(source.webhook_secret), `orchestrator lists ${source.webhook_secret} (source ${source.source})`);
+    }
   }
 });
 

@@ -58,6 +58,9 @@ handlers('a malformed request is a 400 naming each bad field; the wrong route is
   assert.match(message, /dataset/);
   assert.match(message, /chunk/);
   assert.is((await callHandler(handler, { body: undefined })).status, 400);
+  const misrouted = await callHandler(handler, { body: { runId: 'h1', source: 'bank', dataset: 'statements', step: 'silver' } });
+  assert.is(misrouted.status, 400);
+  assert.is((misrouted.value as { error: { code: string } }).error.code, 'step.wrong_function');
   assert.is((await callHandler(handler, { path: '/other', body: {} })).status, 404);
   assert.is((await callHandler(handler, { method: 'GET' })).status, 405);
 });

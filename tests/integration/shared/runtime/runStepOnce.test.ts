@@ -72,10 +72,11 @@ steps('a continue outcome records its checkpoint (superjson) and a replay return
   assert.instance((replay.checkpoint as typeof checkpoint).since, Date);
 });
 
-steps('the runner gets the request, the budget as a deadline, and the next chunk its checkpoint', async ({ db }) => {
+steps('the runner gets the request, deadlineMs as its deadline, and the next chunk its checkpoint; the attempt is echoed', async ({ db }) => {
   const step = counting({ status: 'done' });
   let clock = 1_000_000;
-  await runStepOnce({ pool: db.pool, request: { ...request('r1', 'ynab', 'transactions', 1, { cursor: 5 }), budgetMs: 5000 }, step: 'extract', runner: step.runner, resources: null, budgetMs: 30_000, now: () => clock, log });
+  const result = await runStepOnce({ pool: db.pool, request: { ...request('r1', 'ynab', 'transactions', 1, { cursor: 5 }), deadlineMs: 5000, attempt: 3 }, step: 'extract', runner: step.runner, resources: null, budgetMs: 30_000, now: () => clock, log });
+  assert.is(result.attempt, 3);
   const context = step.contexts[0]!;
   assert.equal(context.request.checkpoint, { cursor: 5 });
   assert.is(context.deadline, 1_005_000);
