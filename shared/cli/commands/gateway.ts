@@ -5,11 +5,11 @@ import { resolveGatewayCredentials } from '../../gateway/resolveGatewayCredentia
 import { createLogger } from '../../log.ts';
 import { parseArgs, type Command } from '../command.ts';
 
-function readCount(value: string | true | undefined, flag: string): number | undefined {
+function readCount(value: string | true | undefined, flag: string, min: number, example: number): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (value === true || !Number.isInteger(number) || number < 0) {
-    throw new ValidationError('cli.invalid_flag', `--${flag} needs a whole number (for example --${flag}=8080).`);
+  if (value === true || !Number.isInteger(number) || number < min) {
+    throw new ValidationError('cli.invalid_flag', `--${flag} needs a whole number of at least ${min} (for example --${flag}=${example}).`);
   }
   return number;
 }
@@ -27,12 +27,14 @@ export const gatewayCommand: Command = {
   run: async (args, io) => {
     const { flags } = parseArgs(args);
     const env = getEnv();
-    const credentials = await resolveGatewayCredentials(env);
+    const port = readCount(flags.get('port'), 'port', 0, 8080) ?? env.gatewayPort;
+    const asyncConcurrency = readCount(flags.get('concurrency'), 'concurrency', 1, 2);
     const only = typeof flags.get('only') === 'string' ? String(flags.get('only')).split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+    const credentials = await resolveGatewayCredentials(env);
     const gateway = await createLocalGateway({
       stackFile: typeof flags.get('stack') === 'string' ? String(flags.get('stack')) : env.stackFile,
-      port: readCount(flags.get('port'), 'port') ?? env.gatewayPort,
-      asyncConcurrency: readCount(flags.get('concurrency'), 'concurrency'),
+      port,
+      asyncConcurrency,
       only,
       credentials,
       ...(flags.has('no-schedules') ? { scheduleDriver: null } : {}),
