@@ -25,6 +25,8 @@ export type Env = {
   readonly mongodbUrlFromEnv: boolean;
   /** Folder for local state: database files, built binaries, raw files, logs. Git-ignored. */
   readonly dataDir: string;
+  /** Folder of the metadata YAML files (`<source>.yml`, `gold/`) read by `dp metadata validate|sync`. Default: `metadata/` of the project (DP_METADATA_DIR). */
+  readonly metadataDir: string;
   /** Port of the project's own local Postgres server. */
   readonly postgresPort: number;
   /** Port of the project's own local FerretDB server. */
@@ -134,6 +136,7 @@ export function loadEnv(source: Source = process.env): Env {
     mongodbUrl: mongodb.value,
     mongodbUrlFromEnv: mongodb.fromEnv,
     dataDir,
+    metadataDir: path.resolve(projectRoot, source.DP_METADATA_DIR || 'metadata'),
     postgresPort,
     mongodbPort,
     logLevel,

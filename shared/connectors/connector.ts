@@ -79,6 +79,8 @@ export abstract class Connector<C, E, S> {
   abstract readonly extractSchema: z.ZodType<E>;
   /** Schema of the state kept in checkpoints (plain JSON). */
   abstract readonly stateSchema: z.ZodType<S>;
+  /** Secret roles a source of this kind may map in `secrets:` (checked by `dp metadata validate`). */
+  readonly secretRoles: readonly string[] = [];
 
   /** The state of a fresh extraction; parses the committed cursor with the connector's own schema. */
   protected abstract start(input: StartInput<C, E>): S;

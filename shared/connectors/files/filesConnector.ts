@@ -21,10 +21,10 @@ type Input = PageInput<FilesConfig, FilesExtract, FilesState>;
 /** The inbox and archive folders of a dataset. */
 export function filesFolders(input: Pick<Input, 'ref' | 'config' | 'extract' | 'context'>): { inbox: string; archive: string } {
   const { ref, config, extract, context } = input;
-  const under = (dir: string): string => path.resolve(context.env.dataDir, dir);
+  const { inboxDir, archiveDir } = context.env;
   return {
-    inbox: extract.inbox_dir !== undefined ? under(extract.inbox_dir) : path.join(config.inbox_dir !== undefined ? under(config.inbox_dir) : path.join(context.env.inboxDir, ref.source.source), ref.dataset.name),
-    archive: extract.archive_dir !== undefined ? under(extract.archive_dir) : path.join(config.archive_dir !== undefined ? under(config.archive_dir) : path.join(context.env.archiveDir, ref.source.source), ref.dataset.name),
+    inbox: extract.inbox !== undefined ? path.resolve(inboxDir, extract.inbox) : path.join(path.resolve(inboxDir, config.inbox ?? ref.source.source), ref.dataset.name),
+    archive: extract.archive !== undefined ? path.resolve(archiveDir, extract.archive) : path.join(path.resolve(archiveDir, config.archive ?? ref.source.source), ref.dataset.name),
   };
 }
 
@@ -40,7 +40,7 @@ function parseFile(bytes: Buffer, name: string, extract: FilesExtract): ParsedFi
   if (format === 'json') return parseJsonFile(text, name, extract.records_path);
   if (format === 'jsonl') return parseJsonLinesFile(text, name);
   const delimiter = extract.delimiter ?? (/\.tsv$/i.test(name) ? '\t' : ',');
-  return parseCsvFile(text, name, { delimiter, quote: extract.quote, columns: extract.columns, skip_lines: extract.skip_lines, empty_as_null: extract.empty_as_null });
+  return parseCsvFile(text, name, { delimiter, quote: extract.quote, header: extract.header, columns: extract.columns, skip_lines: extract.skip_lines, empty_as_null: extract.empty_as_null });
 }
 
 /** Moves records whose key columns are empty to the rejects: silver cannot place a record without its key. */

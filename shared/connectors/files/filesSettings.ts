@@ -10,10 +10,10 @@ const encodingSchema = z.string().refine((label) => {
 }, { message: 'is not a text encoding; use utf-8, windows-1252, latin1, utf-16le…' });
 
 export const filesConfigSchema = z.strictObject({
-  /** Root of this source's inboxes; each dataset reads <inbox_dir>/<dataset>. Default: <DP_INBOX_DIR>/<source>. Relative paths are under DP_DATA_DIR. */
-  inbox_dir: z.string().min(1).optional(),
-  /** Root of this source's archives; imported files go to <archive_dir>/<dataset>/<run_id>/. Default: <DP_ARCHIVE_DIR>/<source>. */
-  archive_dir: z.string().min(1).optional(),
+  /** This source's inbox folder; each dataset reads <inbox>/<dataset>. Relative to DP_INBOX_DIR. Default: the source's name. */
+  inbox: z.string().min(1).optional(),
+  /** This source's archive folder; imported files go to <archive>/<dataset>/<run_id>/. Relative to DP_ARCHIVE_DIR. Default: the source's name. */
+  archive: z.string().min(1).optional(),
 });
 export type FilesConfig = z.output<typeof filesConfigSchema>;
 
@@ -22,17 +22,19 @@ export const filesExtractSchema = z.strictObject({
   format: z.enum(['csv', 'json', 'jsonl'], { message: 'must be csv, json or jsonl' }).optional(),
   /** Which files of the inbox to import, `*` as wildcard (`export-*.csv`). Default: every .csv, .tsv, .json, .jsonl and .ndjson file. */
   pattern: z.string().min(1).optional(),
-  /** This dataset's inbox folder, overriding the source's inbox_dir/<dataset>. */
-  inbox_dir: z.string().min(1).optional(),
-  /** This dataset's archive folder, overriding the source's archive_dir/<dataset>. */
-  archive_dir: z.string().min(1).optional(),
+  /** This dataset's own inbox folder (relative to DP_INBOX_DIR), instead of <source inbox>/<dataset>. */
+  inbox: z.string().min(1).optional(),
+  /** This dataset's own archive folder (relative to DP_ARCHIVE_DIR), instead of <source archive>/<dataset>. */
+  archive: z.string().min(1).optional(),
   /** JSON: dotted path of the records array inside the document. Default: the document is the array. */
   records_path: z.string().default(''),
   /** CSV field separator. Default: `,` (`\t` for .tsv files). */
   delimiter: z.string().min(1).optional(),
   /** CSV quote character. Default: `"`. */
   quote: z.string().length(1).default('"'),
-  /** CSV column names when the file has no header row. Default: the first row is the header. */
+  /** CSV: whether the first row names the columns. Default: true. */
+  header: z.boolean().default(true),
+  /** CSV column names: required without a header row; with one, they replace its names. */
   columns: z.array(z.string().min(1)).min(1).optional(),
   /** CSV lines to skip before the header. Default: 0. */
   skip_lines: z.number().int().min(0).default(0),
@@ -42,7 +44,7 @@ export const filesExtractSchema = z.strictObject({
   empty_as_null: z.boolean().default(true),
   /** Records per raw part. Default: 5000. */
   batch_size: z.number().int().positive().max(100_000).default(5000),
-});
+}).refine((extract) => extract.header || extract.columns !== undefined, { path: ['columns'], message: 'is required when header is false: name the columns of the file' });
 export type FilesExtract = z.output<typeof filesExtractSchema>;
 
 export const filesStateSchema = z.strictObject({

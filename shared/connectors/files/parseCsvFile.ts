@@ -8,7 +8,9 @@ export type CsvOptions = {
   readonly delimiter: string;
   /** Quote character. Default: `"`. */
   readonly quote: string;
-  /** Column names; default: the file's first row is the header. */
+  /** Whether the first row is a header. Default: true. */
+  readonly header?: boolean;
+  /** Column names; with a header they replace its names, without one they are required. */
   readonly columns?: readonly string[] | undefined;
   /** Lines to skip before the header (a title line some banks add). Default: 0. */
   readonly skip_lines: number;
@@ -49,7 +51,8 @@ export function parseCsvFile(text: string, file: string, options: CsvOptions): P
     line += row.raw.match(/\r\n|\n|\r/g)?.length ?? 0;
     return { ...row, line: start };
   }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
-  const header = options.columns === undefined ? numbered.shift()?.record.map((name) => name.trim()) : [...options.columns];
+  const headerRow = options.header === false ? undefined : numbered.shift();
+  const header = options.columns !== undefined ? [...options.columns] : headerRow?.record.map((name) => name.trim());
   if (header === undefined) return { records: [], lines: [], rejects: [] };
   const seen = new Set<string>();
   for (const name of header) {

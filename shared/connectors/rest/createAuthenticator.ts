@@ -35,8 +35,8 @@ const tokenResponseSchema = z.looseObject({
 /** Turns a source's `auth` settings and secrets into request credentials. */
 export function createAuthenticator(auth: AuthSettings, options: AuthenticatorOptions): Authenticator {
   const { source, secrets } = options;
-  const secret = (role: string): Promise<string> => secrets.get(secretForRole(source, role, `auth kind ${auth.kind}`));
-  switch (auth.kind) {
+  const secret = (role: string): Promise<string> => secrets.get(secretForRole(source, role, `auth type ${auth.type}`));
+  switch (auth.type) {
     case 'none':
       return { credentials: async () => ({ headers: {}, query: {} }), secretParams: [], renew: async () => false };
     case 'bearer':
@@ -65,8 +65,8 @@ export function createAuthenticator(auth: AuthSettings, options: AuthenticatorOp
   }
 }
 
-function createOAuth2Refresh(auth: Extract<AuthSettings, { kind: 'oauth2_refresh' }>, options: AuthenticatorOptions, secret: (role: string) => Promise<string>): Authenticator {
-  const refreshSecretName = secretForRole(options.source, 'refresh_token', 'auth kind oauth2_refresh');
+function createOAuth2Refresh(auth: Extract<AuthSettings, { type: 'oauth2_refresh' }>, options: AuthenticatorOptions, secret: (role: string) => Promise<string>): Authenticator {
+  const refreshSecretName = secretForRole(options.source, 'refresh_token', 'auth type oauth2_refresh');
   let accessToken: string | undefined;
   let refreshes = 0;
 

@@ -73,7 +73,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
         continue;
       }
       if (response.status === 401 || response.status === 403) {
-        throw new UnauthorizedError('connector.unauthorized', `${label}: GET ${origin} was refused with HTTP ${response.status} (${snippet(response.body)}). Check the secrets of source \`${ref.source.source}\` (auth kind ${settings.auth.kind}).`, { context: { url: origin, status: response.status } });
+        throw new UnauthorizedError('connector.unauthorized', `${label}: GET ${origin} was refused with HTTP ${response.status} (${snippet(response.body)}). Check the secrets of source \`${ref.source.source}\` (auth type ${settings.auth.type}).`, { context: { url: origin, status: response.status } });
       }
       if (response.status === 404) {
         throw new NotFoundError('connector.http_not_found', `${label}: GET ${origin} answered 404 (${snippet(response.body)}); check base_url, path and ids in metadata/${ref.source.source}.yml.`, { context: { url: origin } });

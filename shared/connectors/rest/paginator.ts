@@ -10,12 +10,12 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
 import { readPath } from '../readPath.ts';
 
-export const paginatorSchema = z.discriminatedUnion('kind', [
+export const paginatorSchema = z.discriminatedUnion('type', [
   /** One request, no pages. */
-  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ type: z.literal('none') }),
   /** `?page=1,2,3…` until a page is empty, shorter than `size`, or `total_pages_path` is reached. */
   z.strictObject({
-    kind: z.literal('page_number'),
+    type: z.literal('page_number'),
     param: z.string().min(1).default('page'),
     start: z.number().int().min(0).default(1),
     size_param: z.string().min(1).optional(),
@@ -24,7 +24,7 @@ export const paginatorSchema = z.discriminatedUnion('kind', [
   }),
   /** `?offset=0&limit=100`, then offset += records received, until a page is shorter than `limit` or `total_path` is reached. */
   z.strictObject({
-    kind: z.literal('offset'),
+    type: z.literal('offset'),
     offset_param: z.string().min(1).default('offset'),
     limit_param: z.string().min(1).default('limit'),
     limit: z.number().int().positive().default(100),
@@ -32,13 +32,13 @@ export const paginatorSchema = z.discriminatedUnion('kind', [
   }),
   /** The next cursor is read from the body at `cursor_path` and sent as `param`; no cursor (null, empty, absent) ends. */
   z.strictObject({
-    kind: z.literal('cursor'),
+    type: z.literal('cursor'),
     param: z.string().min(1).default('cursor'),
     cursor_path: z.string().min(1),
   }),
   /** RFC 8288 `Link: <…>; rel="next"` (GitHub); the next URL must stay on the base URL's origin. */
-  z.strictObject({ kind: z.literal('link_header') }),
-], { message: 'must have kind none, page_number, offset, cursor or link_header' });
+  z.strictObject({ type: z.literal('link_header') }),
+], { message: 'must have type none, page_number, offset, cursor or link_header' });
 export type Paginator = z.output<typeof paginatorSchema>;
 
 export const positionSchema = z.union([
@@ -51,7 +51,7 @@ export type Position = z.output<typeof positionSchema>;
 
 /** The position of the first page. */
 export function firstPosition(paginator: Paginator): Position {
-  switch (paginator.kind) {
+  switch (paginator.type) {
     case 'page_number':
       return { page: paginator.start };
     case 'offset':
@@ -68,13 +68,13 @@ export function firstPosition(paginator: Paginator): Position {
 export function pageUrl(paginator: Paginator, position: Position, base: URL): URL {
   const url = new URL(base);
   if ('url' in position && position.url !== null) return new URL(position.url);
-  if (paginator.kind === 'page_number' && 'page' in position) {
+  if (paginator.type === 'page_number' && 'page' in position) {
     url.searchParams.set(paginator.param, String(position.page));
     if (paginator.size_param !== undefined && paginator.size !== undefined) url.searchParams.set(paginator.size_param, String(paginator.size));
-  } else if (paginator.kind === 'offset' && 'offset' in position) {
+  } else if (paginator.type === 'offset' && 'offset' in position) {
     url.searchParams.set(paginator.offset_param, String(position.offset));
     url.searchParams.set(paginator.limit_param, String(paginator.limit));
-  } else if (paginator.kind === 'cursor' && 'cursor' in position && position.cursor !== null) {
+  } else if (paginator.type === 'cursor' && 'cursor' in position && position.cursor !== null) {
     url.searchParams.set(paginator.param, position.cursor);
   }
   return url;
@@ -96,7 +96,7 @@ const numberAt = (json: unknown, path: string | undefined): number | undefined =
 
 /** The position after `page`, or null when it was the last page. */
 export function nextPosition(paginator: Paginator, position: Position, page: ReceivedPage, base: URL): Position | null {
-  switch (paginator.kind) {
+  switch (paginator.type) {
     case 'none':
       return null;
     case 'page_number': {

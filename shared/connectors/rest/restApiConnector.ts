@@ -26,7 +26,7 @@ const extractSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     /** Dotted path of the records array in the body; empty: the body is the array. */
     records_path: z.string().default(''),
-    paginator: paginatorSchema.default({ kind: 'none' }),
+    paginator: paginatorSchema.default({ type: 'none' }),
     /** Incremental extraction: send the cursor as `param`, and remember the largest `field` seen as the next cursor. */
     incremental: z
       .strictObject({
@@ -41,8 +41,8 @@ const extractSchema = z
     etag: z.boolean().default(false),
   })
   .superRefine((value, context) => {
-    if (value.etag && value.paginator.kind !== 'none') {
-      context.addIssue({ code: 'custom', path: ['etag'], message: 'works only with paginator kind none: one unchanged page says nothing about the others' });
+    if (value.etag && value.paginator.type !== 'none') {
+      context.addIssue({ code: 'custom', path: ['etag'], message: 'works only with paginator type none: one unchanged page says nothing about the others' });
     }
   });
 export type RestApiExtract = z.output<typeof extractSchema>;
@@ -105,7 +105,7 @@ export class RestApiConnector extends RestConnector<RestApiConfig, RestApiExtrac
     for (const [name, value] of Object.entries(extract.params)) base.searchParams.set(name, String(value));
     let state = input.state;
     if (extract.incremental !== undefined && state.since !== null) base.searchParams.set(extract.incremental.param, String(state.since));
-    const secretParams = input.config.auth.kind === 'api_key' && input.config.auth.in === 'query' ? [input.config.auth.name] : [];
+    const secretParams = input.config.auth.type === 'api_key' && input.config.auth.in === 'query' ? [input.config.auth.name] : [];
 
     while (state.position !== null) {
       const url = pageUrl(extract.paginator, state.position, base);

@@ -10,6 +10,9 @@ import type { HttpSettings } from './restSettings.ts';
  * A subclass builds URLs and turns response bodies into records.
  */
 export abstract class RestConnector<C extends HttpSettings, E, S> extends Connector<C, E, S> {
+  /** The roles of every auth type: token, username/password, api_key, OAuth2 client and refresh token. */
+  override readonly secretRoles: readonly string[] = ['token', 'username', 'password', 'api_key', 'client_id', 'client_secret', 'refresh_token'];
+
   protected override rateLimit(config: C): { readonly limit: number; readonly windowMs: number } | undefined {
     return config.rate_limit === undefined ? undefined : { limit: config.rate_limit.requests, windowMs: config.rate_limit.per_seconds * 1000 };
   }

@@ -5,15 +5,15 @@
  */
 import { z } from 'zod';
 
-export const authSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('none') }),
+export const authSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('none') }),
   /** `Authorization: Bearer <token>`; secret role `token`. */
-  z.strictObject({ kind: z.literal('bearer') }),
+  z.strictObject({ type: z.literal('bearer') }),
   /** HTTP basic; secret roles `username` and `password`. */
-  z.strictObject({ kind: z.literal('basic') }),
+  z.strictObject({ type: z.literal('basic') }),
   /** An API key in a header or a query parameter; secret role `api_key`. */
   z.strictObject({
-    kind: z.literal('api_key'),
+    type: z.literal('api_key'),
     in: z.enum(['header', 'query'], { message: 'must be header or query' }),
     /** Header or query parameter name, e.g. X-Api-Key or api_key. */
     name: z.string().min(1),
@@ -23,13 +23,13 @@ export const authSchema = z.discriminatedUnion('kind', [
    * saved back to the secret store before it is used. Secret roles `client_id`, `client_secret`, `refresh_token`.
    */
   z.strictObject({
-    kind: z.literal('oauth2_refresh'),
+    type: z.literal('oauth2_refresh'),
     token_url: z.url({ message: 'must be the absolute URL of the token endpoint' }),
     scope: z.string().optional(),
     /** How the client authenticates at the token endpoint. Default: body (client_id and client_secret as form fields). */
     client_auth: z.enum(['body', 'basic']).default('body'),
   }),
-], { message: 'must have kind none, bearer, basic, api_key or oauth2_refresh' });
+], { message: 'must have type none, bearer, basic, api_key or oauth2_refresh' });
 export type AuthSettings = z.output<typeof authSchema>;
 
 export const retrySchema = z.strictObject({
@@ -50,7 +50,7 @@ export const rateLimitSchema = z.strictObject({
 
 /** Fields of `source.config` shared by the HTTP connectors. */
 export const httpSettingsShape = {
-  auth: authSchema.default({ kind: 'none' }),
+  auth: authSchema.default({ type: 'none' }),
   /** Extra headers on every request (never secrets: use auth). */
   headers: z.record(z.string(), z.string()).default({}),
   /** Timeout of one request in ms. Default: 30000. */

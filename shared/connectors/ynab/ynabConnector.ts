@@ -12,18 +12,20 @@ const configSchema = z.strictObject({
   ...httpSettingsShape,
   /** API root. Default: https://api.ynab.com/v1. */
   base_url: z.url().default('https://api.ynab.com/v1'),
-  /** Budgets to read (ids, or `last-used`). Default: every budget of the account, from GET /budgets. */
+  /** One budget to read: an id, `last-used` or `default`. Default: every budget of the account, from GET /budgets. */
+  budget_id: z.string().min(1).optional(),
+  /** Several budgets to read (ids). Default: every budget of the account. */
   budget_ids: z.array(z.string().min(1)).min(1).optional(),
   /** A personal access token (secret role `token`), or OAuth2 refresh. Default: bearer. */
-  auth: authSchema.default({ kind: 'bearer' }),
+  auth: authSchema.default({ type: 'bearer' }),
   /** YNAB allows 200 requests per hour per access token. */
   rate_limit: rateLimitSchema.default({ requests: 200, per_seconds: 3600 }),
-});
+}).refine((config) => config.budget_id === undefined || config.budget_ids === undefined, { path: ['budget_ids'], message: 'set budget_id or budget_ids, not both' });
 export type YnabConfig = z.output<typeof configSchema>;
 
 const extractSchema = z.strictObject({
   /** What to read. Default: the dataset's name (budgets, accounts, categories, payees, transactions). */
-  endpoint: z.enum(YNAB_ENDPOINTS, { message: `must be one of ${YNAB_ENDPOINTS.join(', ')}` }).optional(),
+  resource: z.enum(YNAB_ENDPOINTS, { message: `must be one of ${YNAB_ENDPOINTS.join(', ')}` }).optional(),
 });
 export type YnabExtract = z.output<typeof extractSchema>;
 
@@ -54,11 +56,11 @@ export class YnabConnector extends RestConnector<YnabConfig, YnabExtract, YnabSt
   readonly extractSchema = extractSchema;
   readonly stateSchema = stateSchema;
 
-  /** The endpoint a dataset reads; a ConfigError when the dataset name is not one and `extract.endpoint` is not set. */
+  /** The endpoint a dataset reads; a ConfigError when the dataset name is not one and `extract.resource` is not set. */
   endpointOf(ref: DatasetRef, extract: YnabExtract): YnabEndpoint {
-    const endpoint = extract.endpoint ?? ref.dataset.name;
+    const endpoint = extract.resource ?? ref.dataset.name;
     if (!(YNAB_ENDPOINTS as readonly string[]).includes(endpoint)) {
-      throw new ConfigError('connector.bad_settings', `dataset \`${ref.source.source}.${ref.dataset.name}\` extract.endpoint: the dataset name is not a YNAB endpoint; set extract.endpoint to one of ${YNAB_ENDPOINTS.join(', ')} in metadata/${ref.source.source}.yml.`, {
+      throw new ConfigError('connector.bad_settings', `dataset \`${ref.source.source}.${ref.dataset.name}\` extract.resource: the dataset name is not a YNAB resource; set extract.resource to one of ${YNAB_ENDPOINTS.join(', ')} in metadata/${ref.source.source}.yml.`, {
         context: { source: ref.source.source, dataset: ref.dataset.name },
       });
     }
@@ -97,7 +99,7 @@ export class YnabConnector extends RestConnector<YnabConfig, YnabExtract, YnabSt
     };
 
     if (state.budgets === null) {
-      let budgets = config.budget_ids;
+      let budgets = config.budget_ids ?? (config.budget_id === undefined ? undefined : [config.budget_id]);
       let records: Record<string, unknown>[] = [];
       let origin: string | undefined;
       if (budgets === undefined || state.endpoint === 'budgets') {

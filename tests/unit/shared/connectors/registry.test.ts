@@ -32,9 +32,11 @@ test('each connector checks its own settings with errors naming source, dataset 
   const cases: [string, Record<string, unknown>, string, Record<string, unknown>, string][] = [
     ['files', {}, 'transactions', { format: 'xlsx' }, 'dataset `demo.transactions` extract.format: must be csv, json or jsonl'],
     ['files', {}, 'transactions', { encoding: 'klingon' }, 'extract.encoding: is not a text encoding'],
-    ['files', { inbox: '/x' }, 'transactions', {}, 'source `demo` config'],
+    ['files', { inbox_dir: '/x' }, 'transactions', {}, 'source `demo` config'],
+    ['files', {}, 'transactions', { header: false }, 'extract.columns: is required when header is false'],
     ['ynab', { budget_ids: [] }, 'transactions', {}, 'source `demo` config.budget_ids'],
-    ['rest', {}, 'items', { paginator: { kind: 'cursor' } }, 'extract.paginator.cursor_path'],
+    ['ynab', { budget_id: 'a', budget_ids: ['b'] }, 'transactions', {}, 'set budget_id or budget_ids, not both'],
+    ['rest', {}, 'items', { paginator: { type: 'cursor' } }, 'extract.paginator.cursor_path'],
   ];
   for (const [connector, config, name, extract, message] of cases) {
     try {

@@ -41,8 +41,8 @@ export function itemsApi(request: RecordedRequest, baseUrl: () => string): Reply
 
 /** The extract settings that read the 7 items through each paginator kind. */
 export const PAGINATED: Readonly<Record<string, Record<string, unknown>>> = {
-  page_number: { path: '/page', records_path: 'data', paginator: { kind: 'page_number', param: 'page', size_param: 'per_page', size: 3, total_pages_path: 'meta.total_pages' } },
-  offset: { path: '/offset', records_path: 'results', paginator: { kind: 'offset', limit: 3, total_path: 'total' } },
-  cursor: { path: '/cursor', records_path: 'items', paginator: { kind: 'cursor', param: 'after', cursor_path: 'paging.next' } },
-  link_header: { path: '/link', paginator: { kind: 'link_header' } },
+  page_number: { path: '/page', records_path: 'data', paginator: { type: 'page_number', param: 'page', size_param: 'per_page', size: 3, total_pages_path: 'meta.total_pages' } },
+  offset: { path: '/offset', records_path: 'results', paginator: { type: 'offset', limit: 3, total_path: 'total' } },
+  cursor: { path: '/cursor', records_path: 'items', paginator: { type: 'cursor', param: 'after', cursor_path: 'paging.next' } },
+  link_header: { path: '/link', paginator: { type: 'link_header' } },
 };

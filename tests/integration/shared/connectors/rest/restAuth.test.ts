@@ -39,9 +39,9 @@ auth('bearer, basic and API-key-in-header credentials come from the secret store
   await secret(context, 'demo_password', 'basic-password-2222');
   await secret(context, 'demo_key', 'header-key-3333');
   const cases: [Record<string, unknown>, Record<string, string>, (r: RecordedRequest) => string | undefined, string][] = [
-    [{ kind: 'bearer' }, { token: 'demo_token' }, (r) => r.headers.authorization, 'Bearer bearer-token-1111'],
-    [{ kind: 'basic' }, { username: 'demo_user', password: 'demo_password' }, (r) => r.headers.authorization, `Basic ${Buffer.from('alice:basic-password-2222').toString('base64')}`],
-    [{ kind: 'api_key', in: 'header', name: 'X-Api-Key' }, { api_key: 'demo_key' }, (r) => r.headers['x-api-key'] as string | undefined, 'header-key-3333'],
+    [{ type: 'bearer' }, { token: 'demo_token' }, (r) => r.headers.authorization, 'Bearer bearer-token-1111'],
+    [{ type: 'basic' }, { username: 'demo_user', password: 'demo_password' }, (r) => r.headers.authorization, `Basic ${Buffer.from('alice:basic-password-2222').toString('base64')}`],
+    [{ type: 'api_key', in: 'header', name: 'X-Api-Key' }, { api_key: 'demo_key' }, (r) => r.headers['x-api-key'] as string | undefined, 'header-key-3333'],
   ];
   for (const [authSettings, secrets, read, expected] of cases) {
     server.requests.length = 0;
@@ -59,7 +59,7 @@ auth('an API key in the query is sent on every page but kept out of raw parts, c
     harness.clock.advance(3000); // a slow API: one page per 5-second chunk
     return itemsApi(request, () => server.url);
   };
-  const ref = refWith(server, { auth: { kind: 'api_key', in: 'query', name: 'api_key' } }, { api_key: 'demo_query_key' });
+  const ref = refWith(server, { auth: { type: 'api_key', in: 'query', name: 'api_key' } }, { api_key: 'demo_query_key' });
   const run = newRun(ref);
   const first = await connector.extract({ ref, run, deadline: harness.clock.now() + 5000 }, harness.context);
   assert.is(first.done, false);
@@ -74,7 +74,7 @@ auth('an API key in the query is sent on every page but kept out of raw parts, c
 });
 
 auth('a missing secret role is a ConfigError naming the source, role and fix', async ({ server, harness }) => {
-  const ref = refWith(server, { auth: { kind: 'bearer' } }, {});
+  const ref = refWith(server, { auth: { type: 'bearer' } }, {});
   try {
     await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);
     assert.unreachable('missing role');
@@ -108,7 +108,7 @@ auth('OAuth2 refresh: the rotated refresh token is saved back before use; a 401 
     }
     return itemsApi(request, () => server.url);
   };
-  const ref = refWith(server, { auth: { kind: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
+  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
   const run = newRun(ref);
   const result = await connector.extract({ ref, run, deadline: harness.clock.now() + 60_000 }, harness.context);
   assert.is(result.records, 7);
@@ -130,7 +130,7 @@ auth('a refused refresh token is an UnauthorizedError that says which secret to 
   await secret(context, 'demo_client_secret', 'client-secret-6666');
   await secret(context, 'demo_refresh', 'refresh-token-revoked');
   context.handler = () => ({ status: 400, body: { error: 'invalid_grant' } });
-  const ref = refWith(server, { auth: { kind: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
+  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
   try {
     await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);
     assert.unreachable('refresh refused');
@@ -176,7 +176,7 @@ auth('a secret never appears in the captured logs or the error of a failing requ
   const { server, harness } = context;
   await secret(context, 'echo_token', 'echoed-secret-token-7777');
   context.handler = (request) => ({ status: 500, body: `internal error for ${request.headers.authorization ?? ''}` });
-  const ref = refWith(server, { auth: { kind: 'bearer' }, retry: { attempts: 2, base_delay_ms: 10 } }, { token: 'echo_token' });
+  const ref = refWith(server, { auth: { type: 'bearer' }, retry: { attempts: 2, base_delay_ms: 10 } }, { token: 'echo_token' });
   let caught: unknown;
   try {
     await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);

@@ -125,7 +125,7 @@ pagination('a cursor API that repeats its cursor is stopped instead of looping f
 });
 
 pagination('bad settings are one ConfigError naming the source, dataset and every bad key', ({ server }) => {
-  const ref = datasetRef({ source: 'demo', connector: 'rest', config: { base_url: 'not a url', auth: { kind: 'magic' } } }, { name: 'items', extract: { paginator: { kind: 'page_number', start: -1 }, etag: 'yes' } });
+  const ref = datasetRef({ source: 'demo', connector: 'rest', config: { base_url: 'not a url', auth: { type: 'magic' } } }, { name: 'items', extract: { paginator: { type: 'page_number', start: -1 }, etag: 'yes' } });
   try {
     connector.parseSettings(ref);
     assert.unreachable('bad settings');

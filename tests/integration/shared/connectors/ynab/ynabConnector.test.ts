@@ -74,7 +74,7 @@ ynab('categories: category groups flattened into one record per category with th
   const category = (id: string, group: string, extra: Record<string, unknown> = {}) => ({ id, category_group_id: group, name: `Category ${id}`, hidden: false, note: null, budgeted: 100_000, activity: -20_000, balance: 80_000, goal_type: null, deleted: false, ...extra });
   fake.put('budget-a', 'category_groups', { id: 'g1', name: 'Bills', hidden: false, deleted: false, categories: [category('c1', 'g1'), category('c2', 'g1', { deleted: true })] });
   fake.put('budget-a', 'category_groups', { id: 'g2', name: 'Fun', hidden: false, deleted: false, categories: [category('c3', 'g2')] });
-  const ref = refFor(server, 'categories', { budget_ids: ['budget-a'] });
+  const ref = refFor(server, 'categories', { budget_id: 'budget-a' });
   const run = newRun(ref);
   const result = await connector.extract({ ref, run, deadline: harness.clock.now() + 60_000 }, harness.context);
   const records = (await recordsOf(harness.raw, run)).records as Record<string, unknown>[];
@@ -141,15 +141,15 @@ ynab('stopping between budgets and resuming yields the records of one uninterrup
   assert.equal(last.nextCursor, uninterrupted.nextCursor);
 });
 
-ynab('a dataset whose name is no YNAB endpoint needs extract.endpoint', ({ server }) => {
+ynab('a dataset whose name is no YNAB endpoint needs extract.resource', ({ server }) => {
   try {
     connector.parseSettings(refFor(server, 'spending'));
     assert.unreachable('unknown endpoint');
   } catch (error) {
     assert.instance(error, ConfigError);
-    assert.match((error as Error).message, 'dataset `ynab.spending` extract.endpoint');
+    assert.match((error as Error).message, 'dataset `ynab.spending` extract.resource');
   }
-  assert.is(connector.endpointOf(refFor(server, 'spending', {}, { endpoint: 'transactions' }), { endpoint: 'transactions' }), 'transactions');
+  assert.is(connector.endpointOf(refFor(server, 'spending', {}, { resource: 'transactions' }), { resource: 'transactions' }), 'transactions');
 });
 
 ynab.run();

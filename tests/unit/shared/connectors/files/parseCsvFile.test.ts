@@ -15,7 +15,7 @@ csv('BOM, escaped quotes, empty fields as null, blank lines skipped, lines count
 });
 
 csv('skip_lines, explicit columns and another delimiter', () => {
-  const parsed = parseCsvFile('Bank export 2026\na;b\n', 'f.csv', { ...options, delimiter: ';', skip_lines: 1, columns: ['left', 'right'] });
+  const parsed = parseCsvFile('Bank export 2026\na;b\n', 'f.csv', { ...options, delimiter: ';', skip_lines: 1, header: false, columns: ['left', 'right'] });
   assert.equal(parsed.records, [{ left: 'a', right: 'b' }]);
   assert.equal(parsed.lines, [2]);
 });
