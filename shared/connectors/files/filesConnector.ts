@@ -18,14 +18,29 @@ import { recordImportedFile } from './recordImportedFile.ts';
 
 type Input = PageInput<FilesConfig, FilesExtract, FilesState>;
 
-/** The inbox and archive folders of a dataset. */
-export function filesFolders(input: Pick<Input, 'ref' | 'config' | 'extract' | 'context'>): { inbox: string; archive: string } {
+/**
+ * The folders of a dataset: its own inbox (`<source inbox>/<dataset>`), the source's inbox when the
+ * dataset has a `pattern` (files dropped there go to the dataset whose pattern they match), and its archive.
+ */
+export function filesFolders(input: Pick<Input, 'ref' | 'config' | 'extract' | 'context'>): { inbox: string; sharedInbox: string | undefined; archive: string } {
   const { ref, config, extract, context } = input;
   const { inboxDir, archiveDir } = context.env;
+  const sourceInbox = path.resolve(inboxDir, config.inbox ?? ref.source.source);
   return {
-    inbox: extract.inbox !== undefined ? path.resolve(inboxDir, extract.inbox) : path.join(path.resolve(inboxDir, config.inbox ?? ref.source.source), ref.dataset.name),
+    inbox: extract.inbox !== undefined ? path.resolve(inboxDir, extract.inbox) : path.join(sourceInbox, ref.dataset.name),
+    sharedInbox: extract.inbox === undefined && extract.pattern !== undefined ? sourceInbox : undefined,
     archive: extract.archive !== undefined ? path.resolve(archiveDir, extract.archive) : path.join(path.resolve(archiveDir, config.archive ?? ref.source.source), ref.dataset.name),
   };
+}
+
+/** The files of `folder` whose names match, as full paths. */
+async function listMatching(folder: string, matches: (name: string) => boolean): Promise<string[]> {
+  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+  const found: string[] = [];
+  for (const name of names) {
+    if (matches(name) && (await stat(path.join(folder, name))).isFile()) found.push(path.join(folder, name));
+  }
+  return found;
 }
 
 function parseFile(bytes: Buffer, name: string, extract: FilesExtract): ParsedFile {
@@ -89,24 +104,22 @@ export class FilesConnector extends Connector<FilesConfig, FilesExtract, FilesSt
       throw new ConfigError('connector.needs_database', `dataset ${ref.source.source}.${ref.dataset.name}: the files connector keeps its import ledger in Postgres; pass the platform pool as context.db.`);
     }
     const runRef: DatasetRunRef = { runId: run.runId, source: ref.source.source, dataset: ref.dataset.name };
-    const { inbox, archive } = filesFolders(input);
+    const { inbox, sharedInbox, archive } = filesFolders(input);
     let state = input.state;
     if (state.files === null) {
       const matches = fileMatcher(extract.pattern);
-      const names = await readdir(inbox).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
-      const files: string[] = [];
-      for (const name of names.sort()) {
-        if (matches(name) && (await stat(path.join(inbox, name))).isFile()) files.push(name);
-      }
+      const found = [...(await listMatching(inbox, matches)), ...(sharedInbox === undefined ? [] : await listMatching(sharedInbox, matches))];
+      // oldest export first, by file name (exports are usually named by date)
+      const files = found.sort((a, b) => path.basename(a).localeCompare(path.basename(b)) || a.localeCompare(b));
       state = { ...state, files };
-      input.context.logger.info('files.inbox', { source: ref.source.source, dataset: ref.dataset.name, run_id: run.runId, inbox, files: files.length });
+      input.context.logger.info('files.inbox', { source: ref.source.source, dataset: ref.dataset.name, run_id: run.runId, inbox, shared_inbox: sharedInbox ?? null, files: files.length });
     }
     const files = state.files ?? [];
     const advance = (change: Partial<FilesState>): FilesState => ({ ...state, ...change, index: state.index + 1, current: null });
 
     while (state.index < files.length && !(ref.dataset.load === 'full' && state.imported.length > 0)) {
-      const name = files[state.index] ?? '';
-      const file = path.join(inbox, name);
+      const file = files[state.index] ?? '';
+      const name = path.basename(file);
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
       if (bytes === undefined) {
         // gone: archived by an earlier attempt of this chunk, or removed by the user

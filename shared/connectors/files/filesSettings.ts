@@ -20,7 +20,11 @@ export type FilesConfig = z.output<typeof filesConfigSchema>;
 export const filesExtractSchema = z.strictObject({
   /** File format; default: from the extension (.csv/.tsv/.txt → csv, .json → json, .jsonl/.ndjson → jsonl). */
   format: z.enum(['csv', 'json', 'jsonl'], { message: 'must be csv, json or jsonl' }).optional(),
-  /** Which files of the inbox to import, `*` as wildcard (`export-*.csv`). Default: every .csv, .tsv, .json, .jsonl and .ndjson file. */
+  /**
+   * Which files to import, `*` as wildcard (`transactions*.csv`). With a pattern, matching files dropped in the
+   * source's inbox itself are picked up too (so one folder can hold every dataset's exports). Default: every
+   * .csv, .tsv, .json, .jsonl and .ndjson file of the dataset's own inbox.
+   */
   pattern: z.string().min(1).optional(),
   /** This dataset's own inbox folder (relative to DP_INBOX_DIR), instead of <source inbox>/<dataset>. */
   inbox: z.string().min(1).optional(),
@@ -48,7 +52,7 @@ export const filesExtractSchema = z.strictObject({
 export type FilesExtract = z.output<typeof filesExtractSchema>;
 
 export const filesStateSchema = z.strictObject({
-  /** Candidate files of this run, in name order; null before the inbox was listed. */
+  /** Candidate files of this run (full paths), in name order; null before the inbox was listed. */
   files: z.array(z.string()).nullable(),
   index: z.number().int().min(0),
   /** The file being imported: its content hash and how many of its records are written. */
