@@ -76,7 +76,37 @@ export type Env = {
    * variants (OpenFaaS secret files). A function rather than a field so printing the configuration never prints the key.
    */
   readonly s3Credentials: () => { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /**
+   * Secret providers asked in order (DP_SECRETS_PROVIDER, comma-separated: `files`, `infisical`, `env`).
+   * Default: `files,env` (OpenFaaS secret files, then DP_SECRET_<NAME> variables for local runs).
+   */
+  readonly secretsProviders: readonly SecretsProviderKind[];
+  /** Folder of secret files, one file per secret (DP_SECRETS_DIR). Default: /var/openfaas/secrets, where faasd mounts them. */
+  readonly secretsDir: string;
+  /**
+   * The value of the environment variable DP_SECRET_<NAME> (name upper-cased), for the `env` secret provider.
+   * A function rather than a field so that printing the configuration never prints secret values.
+   */
+  readonly envSecret: (name: string) => string | undefined;
+  /** Infisical settings for the `infisical` secret provider; its client id and secret are themselves secrets (`infisical_client_id`, `infisical_client_secret`). */
+  readonly infisical: {
+    /** DP_INFISICAL_SITE_URL. Default: https://app.infisical.com. */
+    readonly siteUrl: string;
+    /** DP_INFISICAL_PROJECT_ID: the project (workspace) holding the secrets. No default; required when the provider is used. */
+    readonly projectId: string | undefined;
+    /** DP_INFISICAL_ENVIRONMENT: environment slug. Default: prod. */
+    readonly environment: string;
+    /** DP_INFISICAL_SECRET_PATH: folder of the secrets inside the environment. Default: /. */
+    readonly secretPath: string;
+  };
+  /** Root of the files connector's inboxes, `<inboxDir>/<source>/<dataset>` (DP_INBOX_DIR). Default: <dataDir>/inbox. */
+  readonly inboxDir: string;
+  /** Root where the files connector moves imported files, `<archiveDir>/<source>/<dataset>` (DP_ARCHIVE_DIR). Default: <dataDir>/archive. */
+  readonly archiveDir: string;
 };
+
+export type SecretsProviderKind = 'files' | 'infisical' | 'env';
+const SECRETS_PROVIDERS: readonly SecretsProviderKind[] = ['files', 'infisical', 'env'];
 
 type Source = Readonly<Record<string, string | undefined>>;
 
@@ -181,6 +211,17 @@ export function loadEnv(source: Source = process.env): Env {
     throw new ConfigError('config.invalid', `Environment variable DP_LOG_LEVEL=${JSON.stringify(source.DP_LOG_LEVEL)} is not a level; use one of ${LOG_LEVELS.join(', ')}.`, { context: { key: 'DP_LOG_LEVEL' } });
   }
 
+  const secretsProviders = (source.DP_SECRETS_PROVIDER || 'files,env').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of secretsProviders) {
+    if (!SECRETS_PROVIDERS.includes(name as SecretsProviderKind)) {
+      throw new ConfigError('config.invalid', `Environment variable DP_SECRETS_PROVIDER names ${JSON.stringify(name)}, which is not a secret provider; use a comma-separated list of ${SECRETS_PROVIDERS.join(', ')}.`, { context: { key: 'DP_SECRETS_PROVIDER' } });
+    }
+  }
+  if (secretsProviders.length === 0) {
+    throw new ConfigError('config.invalid', `Environment variable DP_SECRETS_PROVIDER is empty; use a comma-separated list of ${SECRETS_PROVIDERS.join(', ')} or unset it.`, { context: { key: 'DP_SECRETS_PROVIDER' } });
+  }
+  const infisicalSite = readUrl(source, 'DP_INFISICAL_SITE_URL', 'https://app.infisical.com', ['https:', 'http:']);
+
   return Object.freeze({
     databaseUrl: database.value,
     databaseUrlFromEnv: database.fromEnv,
@@ -209,6 +250,17 @@ export function loadEnv(source: Source = process.env): Env {
     s3Endpoint,
     s3Region: source.DP_S3_REGION || 'us-east-1',
     s3Credentials: () => (s3AccessKeyId && s3SecretAccessKey ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
+    secretsProviders: Object.freeze(secretsProviders as SecretsProviderKind[]),
+    secretsDir: path.resolve(source.DP_SECRETS_DIR || '/var/openfaas/secrets'),
+    envSecret: (name: string) => source[`DP_SECRET_${name.toUpperCase()}`] || undefined,
+    infisical: Object.freeze({
+      siteUrl: infisicalSite.value,
+      projectId: source.DP_INFISICAL_PROJECT_ID || undefined,
+      environment: source.DP_INFISICAL_ENVIRONMENT || 'prod',
+      secretPath: source.DP_INFISICAL_SECRET_PATH || '/',
+    }),
+    inboxDir: path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox'),
+    archiveDir: path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive'),
   });
 }
 

@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 
+import { connectors } from '../connectors/registry.ts';
+
 export type ConnectorSettingsSchemas = {
   /** Validates the source's `config` (prefer `z.strictObject` so typos are reported). */
   readonly config?: z.ZodType;
@@ -18,7 +20,9 @@ export type ConnectorSettingsSchemas = {
 export type ConnectorRegistry = Readonly<Record<string, ConnectorSettingsSchemas>>;
 
 /**
- * The connectors this installation knows. Each connector module adds its entry here; validation then
- * rejects an unknown `connector:` kind. While the registry is empty, connector settings are not checked.
+ * The connectors this installation knows (`shared/connectors/registry.ts`); validation rejects an
+ * unknown `connector:` kind and checks each kind's settings with the connector's own schemas.
  */
-export const connectorSettings: ConnectorRegistry = {};
+export const connectorSettings: ConnectorRegistry = Object.fromEntries(
+  Object.entries(connectors).map(([kind, connector]) => [kind, { config: connector.configSchema, extract: connector.extractSchema, secretRoles: connector.secretRoles }]),
+);
