@@ -2,9 +2,11 @@ import type { Db, MongoClient } from 'mongodb';
 
 import { createPool } from '../db/createPool.ts';
 import type { DatabasePool } from '../db/sql.ts';
-import { getEnv } from '../env.ts';
+import { getEnv, type Env } from '../env.ts';
 import { createMongoClient } from '../mongo/createMongoClient.ts';
 import type { RawStore } from '../raw/rawStore.ts';
+import { createSecretStore } from '../secrets/createSecretStore.ts';
+import type { SecretStore } from '../secrets/secretStore.ts';
 import { openRawStore } from './openRawStore.ts';
 
 /** The connections a function process keeps between invocations, opened on first use. */
@@ -13,6 +15,10 @@ export type FunctionResources = {
   /** The bronze database (the one named in MONGODB_URL). */
   readonly mongo: () => Promise<Db>;
   readonly rawStore: () => RawStore;
+  /** Where connectors read credentials (DP_SECRETS_PROVIDER). */
+  readonly secrets: () => SecretStore;
+  /** The configuration the steps run with (inbox and archive folders, budgets). */
+  readonly env: Env;
   /** Ends whatever was opened. */
   readonly close: () => Promise<void>;
 };
@@ -24,6 +30,10 @@ export type CreateFunctionResourcesOptions = {
   readonly mongodbUrl?: string;
   /** Raw store URL. Default DP_RAW_STORE_URL. */
   readonly rawStoreUrl?: string;
+  /** Secret store. Default: the providers of DP_SECRETS_PROVIDER. */
+  readonly secrets?: SecretStore;
+  /** Configuration. Default: getEnv(). */
+  readonly env?: Env;
 };
 
 /**
@@ -35,17 +45,21 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
   let pool: Promise<DatabasePool> | undefined;
   let client: Promise<MongoClient> | undefined;
   let raw: RawStore | undefined;
+  let secrets: SecretStore | undefined = options.secrets;
+  const env = options.env ?? getEnv();
   const remember = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
     promise.catch(forget);
     return promise;
   };
   return {
-    pool: () => (pool ??= remember(createPool({ url: options.databaseUrl ?? getEnv().databaseUrl, maximumPoolSize: 4 }), () => (pool = undefined))),
+    pool: () => (pool ??= remember(createPool({ url: options.databaseUrl ?? env.databaseUrl, maximumPoolSize: 4 }), () => (pool = undefined))),
     mongo: async () => {
-      client ??= remember(createMongoClient({ url: options.mongodbUrl ?? getEnv().mongodbUrl }), () => (client = undefined));
+      client ??= remember(createMongoClient({ url: options.mongodbUrl ?? env.mongodbUrl }), () => (client = undefined));
       return (await client).db();
     },
-    rawStore: () => (raw ??= openRawStore(options.rawStoreUrl === undefined ? getEnv() : { ...getEnv(), rawStoreUrl: options.rawStoreUrl })),
+    rawStore: () => (raw ??= openRawStore(options.rawStoreUrl === undefined ? env : { ...env, rawStoreUrl: options.rawStoreUrl })),
+    secrets: () => (secrets ??= createSecretStore(env)),
+    env,
     close: async () => {
       const [openedPool, openedClient] = [pool, client];
       pool = undefined;

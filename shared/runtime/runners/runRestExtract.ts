@@ -1,11 +1,4 @@
-import type { FunctionResources } from '../createFunctionResources.ts';
-import type { StepRunner } from '../steps.ts';
-import { stepUnavailable } from './stepUnavailable.ts';
+import { createExtractRunner } from './createExtractRunner.ts';
 
-/**
- * Pages through a REST API described by metadata and writes raw parts.
- * Runs on shared/connectors (declarative rest connector); until that library is part of the build it answers `step.unavailable` (501).
- */
-export const runRestExtract: StepRunner<FunctionResources> = async () => {
-  throw stepUnavailable('extract', 'rest', 'shared/connectors (declarative rest connector)');
-};
+/** Pages through a REST API described by metadata and writes raw parts (declarative rest connector); see createExtractRunner. */
+export const runRestExtract = createExtractRunner('rest');

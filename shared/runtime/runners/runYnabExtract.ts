@@ -1,11 +1,4 @@
-import type { FunctionResources } from '../createFunctionResources.ts';
-import type { StepRunner } from '../steps.ts';
-import { stepUnavailable } from './stepUnavailable.ts';
+import { createExtractRunner } from './createExtractRunner.ts';
 
-/**
- * Extracts YNAB data (delta through server_knowledge) into raw parts.
- * Runs on shared/connectors (ynab connector); until that library is part of the build it answers `step.unavailable` (501).
- */
-export const runYnabExtract: StepRunner<FunctionResources> = async () => {
-  throw stepUnavailable('extract', 'ynab', 'shared/connectors (ynab connector)');
-};
+/** Extracts YNAB data (delta through server_knowledge) into raw parts (ynab connector); see createExtractRunner. */
+export const runYnabExtract = createExtractRunner('ynab');

@@ -1,0 +1,60 @@
+/**
+ * Helpers for step tests: metadata written into the catalog from YAML text, runs inserted as the
+ * orchestrator would create them, and a step invoked through its real handler.
+ */
+import { randomBytes } from 'node:crypto';
+
+import superjson from 'superjson';
+
+import { sql, type DatabasePool } from '../../shared/db/sql.ts';
+import { syncMetadata } from '../../shared/metadata/catalog/syncMetadata.ts';
+import { connectorSettings } from '../../shared/metadata/connectorSettings.ts';
+import { validateMetadata, type MetadataFileText } from '../../shared/metadata/validateMetadata.ts';
+import type { FunctionHandler } from '../../shared/runtime/functionContract.ts';
+import type { StepResult } from '../../shared/runtime/steps.ts';
+import { encodeSuperjson } from '../../shared/runtime/superjsonBody.ts';
+import { callHandler } from './callHandler.ts';
+
+/** Validates metadata files (YAML text by path) and syncs them; returns the version id. */
+export async function syncTestMetadata(pool: DatabasePool, files: readonly MetadataFileText[]): Promise<number> {
+  const validation = validateMetadata([...files], { connectors: connectorSettings });
+  if (validation.metadata === undefined) {
+    throw new Error(`test metadata does not validate: ${JSON.stringify(validation.issues, null, 2)}`);
+  }
+  return (await syncMetadata(pool, validation.metadata)).versionId;
+}
+
+export type TestRun = {
+  readonly kind?: 'dataset' | 'gold';
+  readonly source: string;
+  readonly dataset: string;
+  readonly load?: 'full' | 'delta';
+  readonly triggerDetail?: Record<string, unknown>;
+  readonly metadataVersion?: number;
+};
+
+/** Inserts a running run as the orchestrator creates it; returns its id. */
+export async function createTestRun(pool: DatabasePool, run: TestRun): Promise<string> {
+  const runId = `t-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  await pool.query(sql.unsafe`
+    INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, trigger_detail, metadata_version, status, started_at)
+    VALUES (${runId}, ${run.kind ?? 'dataset'}, ${run.source}, ${run.dataset}, ${run.load ?? null}, 'manual',
+            ${sql.jsonb((run.triggerDetail ?? {}) as never)}, ${run.metadataVersion ?? null}, 'running', now())`);
+  return runId;
+}
+
+/** Marks a run finished, so the one-active-run rule lets the next run of the dataset start. */
+export async function finishTestRun(pool: DatabasePool, runId: string): Promise<void> {
+  await pool.query(sql.unsafe`UPDATE platform.runs SET status = 'succeeded', finished_at = now() WHERE run_id = ${runId}`);
+}
+
+export type StepAnswer = { readonly status: number; readonly result: StepResult | undefined; readonly error: { code: string; message: string } | undefined };
+
+/** Calls a step handler with a request and decodes its answer. */
+export async function callStep(handler: FunctionHandler, request: Record<string, unknown>): Promise<StepAnswer> {
+  const answer = await callHandler(handler, { body: encodeSuperjson(request) });
+  if (answer.status >= 200 && answer.status < 300) {
+    return { status: answer.status, result: superjson.deserialize(answer.value as never) as StepResult, error: undefined };
+  }
+  return { status: answer.status, result: undefined, error: (answer.value as { error: { code: string; message: string } }).error };
+}
