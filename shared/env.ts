@@ -103,6 +103,8 @@ export type Env = {
   readonly inboxDir: string;
   /** Root where the files connector moves imported files, `<archiveDir>/<source>/<dataset>` (DP_ARCHIVE_DIR). Default: <dataDir>/archive. */
   readonly archiveDir: string;
+  /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
+  readonly demoExit: boolean;
 };
 
 export type SecretsProviderKind = 'files' | 'infisical' | 'env';
@@ -261,6 +263,7 @@ export function loadEnv(source: Source = process.env): Env {
     }),
     inboxDir: path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox'),
     archiveDir: path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive'),
+    demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
   });
 }
 

@@ -59,7 +59,8 @@ export type CreateLoggerOptions = {
   readonly format?: 'json' | 'text';
 };
 
-function formatText(record: Readonly<Record<string, unknown>>): string {
+/** One log record as a terminal line: `event key=value …`, the level in front when it is warn or error. */
+export function formatText(record: Readonly<Record<string, unknown>>): string {
   const { ts: _ts, level, event, fn: _fn, ...rest } = record;
   const pairs = Object.entries(rest).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value, replacer)}`);
   const prefix = level === 'info' || level === 'debug' ? '' : `${String(level).toUpperCase()} `;

@@ -7,13 +7,21 @@ import type { Command, CommandIo } from './command.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { runCommand } from './commands/run.ts';
+import { runsCommand } from './commands/runs.ts';
 import { servicesCommand } from './commands/services.ts';
+import { statusCommand } from './commands/status.ts';
+import { upCommand } from './commands/up.ts';
 
 const commands: Readonly<Record<string, Command>> = {
   services: servicesCommand,
   migrate: migrateCommand,
   metadata: metadataCommand,
   gateway: gatewayCommand,
+  up: upCommand,
+  run: runCommand,
+  runs: runsCommand,
+  status: statusCommand,
 };
 
 const defaultIo: CommandIo = {

@@ -1,0 +1,61 @@
+import { checkFlags } from '../checkFlags.ts';
+import { parseArgs, type Command } from '../command.ts';
+import { createOrchestratorClient } from '../createOrchestratorClient.ts';
+import { formatAge } from '../formatDuration.ts';
+import { formatTable } from '../formatTable.ts';
+import type { RunSummary } from '../orchestratorReplies.ts';
+import { printUsage } from '../printUsage.ts';
+import { readGatewayUrl } from '../readGatewayUrl.ts';
+import { withUsage } from '../withUsage.ts';
+
+const USAGE = [
+  'dp status [--json] [--gateway=<url>]',
+  '',
+  '  Every dataset and gold model: its last run, how fresh its data is (time since silver last',
+  '  committed, or since the model was last built) and its rows (current / every version kept).',
+];
+
+function lastRun(run: RunSummary | null | undefined, now: number): string {
+  if (run === null || run === undefined) return 'never run';
+  return `${run.status} ${formatAge(run.finished_at ?? run.started_at ?? run.created_at, now)}`;
+}
+
+const rowCount = (value: number | null | undefined): string => (value === null || value === undefined ? '-' : value.toLocaleString('en-US'));
+
+export const statusCommand: Command = {
+  summary: 'show datasets and gold models: last run, freshness, row counts',
+  usage: USAGE,
+  run: withUsage('status', USAGE, async (args, io) => {
+    const { positional, flags } = parseArgs(args);
+    checkFlags('status', flags, ['json', 'gateway']);
+    if (positional.length > 0) {
+      io.err(`dp status: unexpected argument \`${positional[0]}\``);
+      printUsage(io, USAGE);
+      return 2;
+    }
+    const status = await createOrchestratorClient({ gatewayUrl: readGatewayUrl(flags) }).status();
+    if (flags.has('json')) {
+      io.out(JSON.stringify(status, null, 2));
+      return 0;
+    }
+    const now = Date.now();
+    if (status.datasets.length === 0) {
+      io.out('no datasets: add metadata under metadata/ and run `dp metadata sync` (or `dp up`)');
+    } else {
+      const rows = status.datasets.map((entry) => [
+        `${entry.source}.${entry.dataset}`,
+        entry.load ?? '-',
+        lastRun(entry.last_run, now),
+        formatAge(entry.last_success_at, now),
+        entry.rows === null || entry.rows === undefined ? '-' : `${rowCount(entry.rows.current)} / ${rowCount(entry.rows.total)}`,
+      ]);
+      for (const line of formatTable(['DATASET', 'LOAD', 'LAST RUN', 'FRESH AS OF', 'ROWS (CURRENT / ALL VERSIONS)'], rows)) io.out(line);
+    }
+    if (status.models.length > 0) {
+      io.out('');
+      const rows = status.models.map((entry) => [`gold.${entry.model}`, lastRun(entry.last_run, now), formatAge(entry.last_success_at, now), rowCount(entry.rows)]);
+      for (const line of formatTable(['MODEL', 'LAST RUN', 'BUILT', 'ROWS'], rows)) io.out(line);
+    }
+    return 0;
+  }),
+};
