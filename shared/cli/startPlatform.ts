@@ -53,7 +53,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   try {
     const migrated = await migrateDatabase({ url: env.databaseUrl });
     io.out(`migrations ${migrated.applied.length === 0 ? 'up to date' : `applied ${migrated.applied.join(', ')}`}`);
-    const synced = await metadataCommand.run(['sync'], { out: (line) => io.out(`metadata   ${line}`), err: (line) => io.err(`metadata   ${line}`) });
+    const synced = await metadataCommand.run(['sync'], { out: (line) => io.out(`catalog    ${line}`), err: (line) => io.err(`catalog    ${line}`) });
     if (synced !== 0) {
       throw new PlatformError('up.metadata_invalid', `The metadata in ${env.metadataDir} does not validate (see above); fix it and run \`dp up\` again.`);
     }
