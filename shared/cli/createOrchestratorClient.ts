@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import { PlatformError, TransientError, ValidationError } from '../errors.ts';
-import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StatusReply } from './orchestratorReplies.ts';
+import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {
   /** Gateway base URL (`http://127.0.0.1:8080`). */
@@ -15,7 +15,7 @@ export type ListRunsInput = { readonly source?: string; readonly dataset?: strin
 
 export type OrchestratorClient = {
   readonly url: string;
-  readonly startRuns: (input: StartRunsInput) => Promise<readonly RunSummary[]>;
+  readonly startRuns: (input: StartRunsInput) => Promise<StartRunsReply>;
   readonly getRun: (runId: string) => Promise<RunDetail>;
   readonly listRuns: (input?: ListRunsInput) => Promise<readonly RunSummary[]>;
   readonly status: () => Promise<StatusReply>;
@@ -68,7 +68,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
 
   return {
     url: base,
-    startRuns: async (input) => (await call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true })).runs,
+    startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true }),
     getRun: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`, runDetailReplySchema),
     listRuns: async (input = {}) => {
       const query = new URLSearchParams(Object.entries(input).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));

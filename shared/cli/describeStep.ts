@@ -6,8 +6,8 @@ const COUNTS = ['read', 'inserted', 'updated', 'closed', 'deleted', 'rejected', 
 /** The non-zero row counts of a step: `17 read, 17 inserted, 1 rejected`. */
 export function describeStepCounts(step: StepSummary): string {
   const parts = COUNTS.flatMap((name) => {
-    const value = step[`rows_${name}`];
-    return value === null || value === undefined || value === 0 ? [] : [`${value} ${name}`];
+    const value = step.counts?.[name] ?? 0;
+    return value === 0 ? [] : [`${value} ${name}`];
   });
   return parts.join(', ');
 }

@@ -7,6 +7,7 @@ import { describeStep } from '../describeStep.ts';
 import { printUsage } from '../printUsage.ts';
 import { readCountFlag } from '../readCountFlag.ts';
 import { readGatewayUrl } from '../readGatewayUrl.ts';
+import { runsToFollow } from '../runsToFollow.ts';
 import { waitForRuns } from '../waitForRuns.ts';
 import { withUsage } from '../withUsage.ts';
 
@@ -44,23 +45,22 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
       const timeoutSeconds = readCountFlag(flags.get('timeout'), 'timeout', 1, 600) ?? 600;
       const json = flags.has('json');
       const client = createOrchestratorClient({ gatewayUrl: readGatewayUrl(flags) });
-      const runs = await client.startRuns({ source: source!, ...(dataset === undefined ? {} : { dataset }), full: flags.has('full') });
-      if (!flags.has('wait')) {
-        if (json) {
-          io.out(JSON.stringify({ runs }, null, 2));
-          return 0;
-        }
-        for (const run of runs) {
-          io.out(run.status === 'skipped' ? `${runTarget(run)}: skipped, run ${run.skipped_for ?? '?'} is still active (recorded as ${run.run_id})` : `${runTarget(run)}: started run ${run.run_id}`);
-        }
-        if (runs.length > 0) io.out('follow with `dp runs`, or start with --wait next time');
+      const reply = await client.startRuns({ source: source!, ...(dataset === undefined ? {} : { dataset }), full: flags.has('full') });
+      const wait = flags.has('wait');
+      if (json && !wait) {
+        io.out(JSON.stringify(reply, null, 2));
         return 0;
       }
-
-      const followed = [...new Set(runs.flatMap((run) => (run.status === 'skipped' ? (run.skipped_for ? [run.skipped_for] : []) : [run.run_id])))];
-      for (const run of runs) {
-        if (!json) io.out(run.status === 'skipped' ? `${runTarget(run)}: already running as ${run.skipped_for ?? '?'}; following that run` : `${runTarget(run)}: run ${run.run_id}`);
+      if (!json) {
+        for (const run of reply.runs) io.out(`${runTarget(run)}: started run ${run.run_id}`);
+        for (const run of reply.skipped) io.out(`${runTarget(run)}: run ${run.skipped_for ?? '?'} is still active; this trigger is recorded as skipped (${run.run_id})${wait ? ', following the active run' : ''}`);
+        if (reply.runs.length + reply.skipped.length === 0) io.out(`${target}: nothing to run`);
       }
+      if (!wait) {
+        if (reply.runs.length > 0) io.out('follow with `dp runs`, or start with --wait next time');
+        return 0;
+      }
+      const followed = runsToFollow(reply);
       const now = Date.now;
       const finished = await waitForRuns({
         client,

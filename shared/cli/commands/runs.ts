@@ -52,7 +52,7 @@ export const runsCommand: Command = {
     const rows = runs.map((run) => [
       run.run_id,
       runTarget(run),
-      run.trigger_kind ?? '-',
+      run.trigger ?? '-',
       run.status,
       run.created_at?.replace(/\.\d+Z$/, 'Z') ?? '-',
       runDuration(run, now),

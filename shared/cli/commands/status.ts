@@ -3,7 +3,7 @@ import { parseArgs, type Command } from '../command.ts';
 import { createOrchestratorClient } from '../createOrchestratorClient.ts';
 import { formatAge } from '../formatDuration.ts';
 import { formatTable } from '../formatTable.ts';
-import type { RunSummary } from '../orchestratorReplies.ts';
+import type { DatasetStatus } from '../orchestratorReplies.ts';
 import { printUsage } from '../printUsage.ts';
 import { readGatewayUrl } from '../readGatewayUrl.ts';
 import { withUsage } from '../withUsage.ts';
@@ -15,9 +15,11 @@ const USAGE = [
   '  committed, or since the model was last built) and its rows (current / every version kept).',
 ];
 
-function lastRun(run: RunSummary | null | undefined, now: number): string {
+function lastRun(entry: Pick<DatasetStatus, 'status' | 'last_run'>, now: number): string {
+  if (entry.status === 'running') return 'running now';
+  const run = entry.last_run;
   if (run === null || run === undefined) return 'never run';
-  return `${run.status} ${formatAge(run.finished_at ?? run.started_at ?? run.created_at, now)}`;
+  return `${run.status} ${formatAge(run.finished_at ?? run.created_at, now)}`;
 }
 
 const rowCount = (value: number | null | undefined): string => (value === null || value === undefined ? '-' : value.toLocaleString('en-US'));
@@ -45,15 +47,15 @@ export const statusCommand: Command = {
       const rows = status.datasets.map((entry) => [
         `${entry.source}.${entry.dataset}`,
         entry.load ?? '-',
-        lastRun(entry.last_run, now),
+        lastRun(entry, now),
         formatAge(entry.last_success_at, now),
-        entry.rows === null || entry.rows === undefined ? '-' : `${rowCount(entry.rows.current)} / ${rowCount(entry.rows.total)}`,
+        entry.silver === null || entry.silver === undefined ? '-' : `${rowCount(entry.silver.current_rows)} / ${rowCount(entry.silver.total_rows)}`,
       ]);
       for (const line of formatTable(['DATASET', 'LOAD', 'LAST RUN', 'FRESH AS OF', 'ROWS (CURRENT / ALL VERSIONS)'], rows)) io.out(line);
     }
     if (status.models.length > 0) {
       io.out('');
-      const rows = status.models.map((entry) => [`gold.${entry.model}`, lastRun(entry.last_run, now), formatAge(entry.last_success_at, now), rowCount(entry.rows)]);
+      const rows = status.models.map((entry) => [`gold.${entry.model}`, lastRun(entry, now), formatAge(entry.last_success_at, now), rowCount(entry.gold?.rows)]);
       for (const line of formatTable(['MODEL', 'LAST RUN', 'BUILT', 'ROWS'], rows)) io.out(line);
     }
     return 0;

@@ -5,6 +5,7 @@ import type { OrchestratorClient } from '../createOrchestratorClient.ts';
 import { runTarget } from '../describeRun.ts';
 import { describeStep } from '../describeStep.ts';
 import type { RunDetail } from '../orchestratorReplies.ts';
+import { runsToFollow } from '../runsToFollow.ts';
 import { waitForRuns } from '../waitForRuns.ts';
 import { copySnapshot } from './copySnapshot.ts';
 import { waitForModelRuns } from './waitForModelRuns.ts';
@@ -37,7 +38,7 @@ export type LoadSnapshotOptions = {
   readonly pollMs?: number;
 };
 
-const CHANGE_COUNTS = ['rows_inserted', 'rows_updated', 'rows_closed', 'rows_deleted'] as const;
+const CHANGE_COUNTS = ['inserted', 'updated', 'closed', 'deleted'] as const;
 
 /**
  * One round of the demo: drops a snapshot's export files into the source's inbox, asks the
@@ -50,13 +51,12 @@ export async function loadSnapshot(options: LoadSnapshotOptions): Promise<Snapsh
   const started = Date.now();
   const files = await copySnapshot(options.snapshotDir, options.inbox);
   io.out(`${snapshot}: dropped ${files.join(', ')} into ${options.inbox}`);
-  const runs = await client.startRuns({ source: options.source });
-  const followed = [...new Set(runs.flatMap((run) => (run.status === 'skipped' ? (run.skipped_for ? [run.skipped_for] : []) : [run.run_id])))];
+  const followed = runsToFollow(await client.startRuns({ source: options.source }));
   const onStep = (detail: RunDetail, step: Parameters<typeof describeStep>[0]): void => {
     if (step.status === 'succeeded' || step.status === 'failed') io.out(`  ${runTarget(detail.run).padEnd(24)} ${describeStep(step)}`);
   };
   const datasetRuns = await waitForRuns({ client, runIds: followed, onStep, pollMs: options.pollMs });
-  const changed = datasetRuns.some((detail) => detail.steps.some((step) => step.step === 'silver' && CHANGE_COUNTS.some((name) => (step[name] ?? 0) > 0)));
+  const changed = datasetRuns.some((detail) => detail.steps.some((step) => step.step === 'silver' && CHANGE_COUNTS.some((name) => (step.counts?.[name] ?? 0) > 0)));
   const since = datasetRuns.map((detail) => detail.run.created_at ?? '').sort()[0] ?? new Date(started).toISOString();
   const goldRuns = changed && datasetRuns.every((detail) => detail.run.status === 'succeeded') ? await waitForModelRuns({ client, since, expected: options.models, onStep, pollMs: options.pollMs }) : [];
   const layerMs = Object.fromEntries(DEMO_LAYERS.map((layer) => [layer, 0])) as Record<DemoLayer, number>;

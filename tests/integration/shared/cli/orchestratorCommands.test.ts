@@ -34,24 +34,27 @@ function capture(): { io: CommandIo; out: string[]; err: string[] } {
 }
 
 const run = (id: string, dataset: string, status: string, extra: Record<string, unknown> = {}) => ({
-  run_id: id, kind: 'dataset', source: 'bank', dataset, load: 'full', trigger_kind: 'manual', status, skipped_for: null,
-  created_at: '2026-05-04T06:15:00.000Z', started_at: '2026-05-04T06:15:00.100Z', finished_at: null, error: null, ...extra,
+  run_id: id, kind: 'dataset', source: 'bank', dataset, load: 'full', trigger: 'manual', trigger_detail: {}, metadata_version: 1, status, skipped_for: null,
+  created_at: '2026-05-04T06:15:00.000Z', started_at: '2026-05-04T06:15:00.100Z', finished_at: null, duration_ms: null, error: null, current_step: null, counts: {}, ...extra,
 });
+const counts = (values: Record<string, number> = {}) => ({ read: 0, inserted: 0, updated: 0, closed: 0, deleted: 0, rejected: 0, unchanged: 0, ...values });
 const step = (name: string, status: string, extra: Record<string, unknown> = {}) => ({
-  step: name, chunk: 0, status, attempt: 1, duration_ms: null, rows_read: '0', rows_inserted: '0', rows_updated: '0', rows_closed: '0', rows_deleted: '0', rows_rejected: '0', rows_unchanged: '0', detail: {}, error: null, ...extra,
+  step: name, chunk: 0, status, attempt: 1, function: name, call_id: null, dispatched_at: '2026-05-04T06:15:00.000Z', sent_at: null, started_at: null, finished_at: null,
+  duration_ms: null, next_attempt_at: null, has_checkpoint: false, counts: counts(), detail: {}, error: null, ...extra,
 });
+const opened = (id: string, dataset: string, skippedFor?: string) => ({ outcome: skippedFor === undefined ? 'started' : 'skipped', run_id: id, kind: 'dataset', source: 'bank', dataset, ...(skippedFor === undefined ? { load: 'full' } : { skipped_for: skippedFor }) });
 
 test('dp run --wait follows each step as it changes, follows the active run of a skipped trigger, and exits 1 when a run failed', async ({ server, routes }) => {
-  routes.set('POST /function/orchestrator/runs', () => ({ status: 202, body: { runs: [run('r1', 'accounts', 'pending'), run('r2', 'transactions', 'skipped', { skipped_for: 'r0' })] } }));
+  routes.set('POST /function/orchestrator/runs', () => ({ status: 202, body: { runs: [opened('r1', 'accounts')], skipped: [opened('r2', 'transactions', 'r0')] } }));
   let polls = 0;
   routes.set('GET /function/orchestrator/runs/r1', () => {
     polls += 1;
     if (polls === 1) return { body: { run: run('r1', 'accounts', 'running'), steps: [step('extract', 'running')] } };
-    if (polls === 2) return { body: { run: run('r1', 'accounts', 'running'), steps: [step('extract', 'succeeded', { rows_read: '3', duration_ms: 120 }), step('bronze', 'dispatched')] } };
+    if (polls === 2) return { body: { run: run('r1', 'accounts', 'running'), steps: [step('extract', 'succeeded', { counts: counts({ read: 3 }), duration_ms: 120 }), step('bronze', 'dispatched')] } };
     return {
       body: {
-        run: run('r1', 'accounts', 'succeeded', { finished_at: '2026-05-04T06:15:02.100Z' }),
-        steps: [step('extract', 'succeeded', { rows_read: '3', duration_ms: 120 }), step('bronze', 'succeeded', { rows_read: '3', rows_inserted: '3', duration_ms: 80 }), step('silver', 'succeeded', { rows_read: '3', rows_inserted: '2', rows_updated: '1', duration_ms: 300 })],
+        run: run('r1', 'accounts', 'succeeded', { finished_at: '2026-05-04T06:15:02.100Z', duration_ms: 2000 }),
+        steps: [step('extract', 'succeeded', { counts: counts({ read: 3 }), duration_ms: 120 }), step('bronze', 'succeeded', { counts: counts({ read: 3, inserted: 3 }), duration_ms: 80 }), step('silver', 'succeeded', { counts: counts({ read: 3, inserted: 2, updated: 1 }), duration_ms: 300 })],
       },
     };
   });
@@ -63,7 +66,8 @@ test('dp run --wait follows each step as it changes, follows the active run of a
   assert.is(code, 1, 'a failed run makes --wait exit 1');
   assert.equal(JSON.parse(server.requests[0]!.body), { source: 'bank', full: false });
   const text = out.join('\n');
-  assert.match(text, /bank\.transactions: already running as r0; following that run/);
+  assert.match(text, /bank\.accounts: started run r1/);
+  assert.match(text, /bank\.transactions: run r0 is still active; this trigger is recorded as skipped \(r2\), following the active run/);
   assert.match(text, /bank\.accounts\s+extract\s+running/);
   assert.match(text, /bank\.accounts\s+extract\s+succeeded\s+3 read\s+\(120 ms\)/);
   assert.match(text, /bank\.accounts\s+silver\s+succeeded\s+3 read, 2 inserted, 1 updated\s+\(300 ms\)/);
@@ -74,7 +78,7 @@ test('dp run --wait follows each step as it changes, follows the active run of a
 });
 
 test('dp run <source>.<dataset> --full starts without waiting; --json prints the reply', async ({ server, routes }) => {
-  routes.set('POST /function/orchestrator/runs', () => ({ status: 202, body: { runs: [run('r9', 'accounts', 'pending')] } }));
+  routes.set('POST /function/orchestrator/runs', () => ({ status: 202, body: { runs: [opened('r9', 'accounts')], skipped: [] } }));
   const plain = capture();
   assert.is(await main(['run', 'bank.accounts', '--full', `--gateway=${server.url}`], plain.io), 0);
   assert.equal(JSON.parse(server.requests[0]!.body), { source: 'bank', dataset: 'accounts', full: true });
@@ -114,9 +118,9 @@ test('dp runs: a table newest first with trigger, status, duration and the reaso
   routes.set('GET /function/orchestrator/runs', () => ({
     body: {
       runs: [
-        run('r3', 'accounts', 'skipped', { trigger_kind: 'schedule', skipped_for: 'r2', started_at: null }),
-        run('r2', 'accounts', 'failed', { finished_at: '2026-05-04T06:15:04.100Z', error: { code: 'http.retries_exhausted', message: 'the API kept answering 503' } }),
-        { ...run('g1', 'monthly_spending', 'succeeded', { trigger_kind: 'event', finished_at: '2026-05-04T06:15:00.600Z' }), kind: 'gold', source: 'gold' },
+        run('r3', 'accounts', 'skipped', { trigger: 'schedule', skipped_for: 'r2', started_at: null }),
+        run('r2', 'accounts', 'failed', { finished_at: '2026-05-04T06:15:04.100Z', duration_ms: 4000, error: { code: 'http.retries_exhausted', message: 'the API kept answering 503' } }),
+        { ...run('g1', 'monthly_spending', 'succeeded', { trigger: 'event', finished_at: '2026-05-04T06:15:00.600Z', duration_ms: 500 }), kind: 'gold', source: 'gold' },
       ],
     },
   }));
@@ -140,10 +144,14 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   routes.set('GET /function/orchestrator/status', () => ({
     body: {
       datasets: [
-        { source: 'bank', dataset: 'accounts', load: 'full', last_run: run('r1', 'accounts', 'succeeded', { finished_at: recent }), last_success_at: recent, rows: { current: '3', total: '5' } },
-        { source: 'ynab', dataset: 'transactions', load: 'delta', last_run: null, last_success_at: null, rows: null },
+        { source: 'bank', dataset: 'accounts', connector: 'files', load: 'full', schedule: null, last_run: { run_id: 'r1', status: 'succeeded', trigger: 'manual', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, silver: { table: 'silver.bank__accounts', current_rows: 3, total_rows: 5 } },
+        { source: 'bank', dataset: 'transactions', connector: 'files', load: 'full', schedule: null, last_run: null, last_success_at: null, active_run_id: 'r7', status: 'running', freshness_seconds: null, silver: null },
+        { source: 'ynab', dataset: 'transactions', connector: 'ynab', load: 'delta', schedule: '@hourly', last_run: null, last_success_at: null, active_run_id: null, status: 'never_run', freshness_seconds: null, silver: null },
       ],
-      models: [{ model: 'monthly_spending', last_run: null, last_success_at: null, rows: null }],
+      models: [
+        { model: 'monthly_spending', depends_on: ['bank.transactions'], last_run: { run_id: 'g1', status: 'succeeded', trigger: 'event', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, gold: { table: 'gold.monthly_spending', rows: 14 } },
+        { model: 'yearly_spending', depends_on: ['gold.monthly_spending'], last_run: null, last_success_at: null, active_run_id: null, status: 'never_run', freshness_seconds: null, gold: null },
+      ],
     },
   }));
   const { io, out } = capture();
@@ -151,11 +159,13 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   const text = out.join('\n');
   assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)/);
   assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5/);
+  assert.match(text, /bank\.transactions\s+full\s+running now\s+-\s+-/);
   assert.match(text, /ynab\.transactions\s+delta\s+never run\s+-\s+-/);
-  assert.match(text, /gold\.monthly_spending\s+never run/);
+  assert.match(text, /gold\.monthly_spending\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+14/);
+  assert.match(text, /gold\.yearly_spending\s+never run\s+-\s+-/);
   const json = capture();
   assert.is(await main(['status', '--json', `--gateway=${server.url}`], json.io), 0);
-  assert.is((JSON.parse(json.out.join('\n')) as { datasets: unknown[] }).datasets.length, 2);
+  assert.is((JSON.parse(json.out.join('\n')) as { datasets: unknown[] }).datasets.length, 3);
 });
 
 test.run();
