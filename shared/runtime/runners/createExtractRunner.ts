@@ -28,7 +28,7 @@ function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown
   };
   const counts = { read: result.records, rejected: rejects.length };
   if (!result.done) {
-    return { status: 'continue', checkpoint: result.checkpoint ?? null, counts, detail: { ...detail, ...(result.resumeAt === undefined ? {} : { resume_at: result.resumeAt }) } };
+    return { status: 'continue', checkpoint: result.checkpoint ?? null, counts, detail: { ...detail, ...(result.resumeAt === undefined ? {} : { resumeAt: result.resumeAt }) } };
   }
   return { status: 'done', counts, detail };
 }
@@ -37,7 +37,7 @@ function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown
  * The extract step of a connector function (`files`, `rest`, `ynab`): reads the run and its
  * dataset from Postgres, runs the dataset's connector for one chunk within the step's deadline
  * (with the committed cursor, unless the run is `full`), and maps the answer:
- * - not done → `continue` with the connector's checkpoint (`detail.resume_at`: not before this ms epoch);
+ * - not done → `continue` with the connector's checkpoint (`detail.resumeAt`: not before this ms epoch);
  * - done → the cursor reached is staged with the run; it is committed by the silver step;
  * - done and `unchanged` (nothing new: an HTTP 304, an empty inbox) → `detail.unchanged: true` and the
  *   staged cursor is committed right away, since no data will go through silver: skip bronze and silver.

@@ -183,14 +183,14 @@ extract('files: the shipped bank snapshot through the shipped metadata', async (
   }
 });
 
-extract('rest: a Retry-After past the budget continues later with resume_at; the next chunk finishes and stages the cursor', async ({ db, resources, restMode }) => {
+extract('rest: a Retry-After past the budget continues later with resumeAt; the next chunk finishes and stages the cursor', async ({ db, resources, restMode }) => {
   const runId = await createTestRun(db.pool, { source: 'feed', dataset: 'items', load: 'delta' });
   restMode.status = 'limited';
   const first = await callStep(restHandler(resources), { runId, source: 'feed', dataset: 'items', chunk: 0, deadlineMs: 20_000 });
   assert.is(first.result?.status, 'continue', JSON.stringify(first.error));
   assert.ok(first.result?.checkpoint !== undefined);
-  assert.type(first.result?.detail.resume_at, 'number');
-  assert.ok((first.result?.detail.resume_at as number) >= Date.now() + 100_000, 'not before the 120 s the API asked for');
+  assert.type(first.result?.detail.resumeAt, 'number');
+  assert.ok((first.result?.detail.resumeAt as number) >= Date.now() + 100_000, 'not before the 120 s the API asked for');
 
   restMode.status = 'open';
   const second = await callStep(restHandler(resources), { runId, source: 'feed', dataset: 'items', chunk: 1, checkpoint: first.result?.checkpoint });
