@@ -1,0 +1,38 @@
+import type { Db } from 'mongodb';
+
+import { MAX_RECORDS_PER_PART } from '../bronze/loadBronze.ts';
+import { readBronzeRun } from '../bronze/readBronzeRun.ts';
+import { toReceivedRecord } from '../bronze/bronzeDocument.ts';
+import type { CopyIn } from '../db/createCopyIn.ts';
+import type { DatabasePool } from '../db/sql.ts';
+import type { Logger } from '../log.ts';
+import type { DatasetRef } from '../metadata/schema.ts';
+import { mergeSilverRecords, type SilverMergeResult } from './mergeSilverRecords.ts';
+import type { SilverInput } from './stageSilverBatch.ts';
+
+export type MergeSilverOptions = {
+  readonly pool: DatabasePool;
+  readonly copyIn: CopyIn;
+  /** The bronze database. */
+  readonly db: Db;
+  readonly dataset: DatasetRef;
+  readonly runId: string;
+  /** Boundary to fix when the run has none yet. Default: the merge transaction's start time. */
+  readonly boundaryAt?: Date;
+  readonly log?: Logger;
+};
+
+async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<SilverInput> {
+  for await (const document of readBronzeRun({ db: options.db, source: options.dataset.source.source, dataset: options.dataset.dataset.name, runId: options.runId })) {
+    yield { seq: document._raw_part * MAX_RECORDS_PER_PART + document._raw_index, record: toReceivedRecord(document), origin: document._id };
+  }
+}
+
+/**
+ * The silver step: streams the run's bronze documents (`_run_id` = run) through a cursor and merges
+ * them into silver (see mergeSilverRecords). Records are ordered by raw part and position, so the
+ * last received record of a key wins whatever order the store returns them in.
+ */
+export async function mergeSilver(options: MergeSilverOptions): Promise<SilverMergeResult> {
+  return mergeSilverRecords({ pool: options.pool, copyIn: options.copyIn, dataset: options.dataset, runId: options.runId, records: bronzeInputs(options), boundaryAt: options.boundaryAt, log: options.log });
+}
