@@ -2,10 +2,10 @@ import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mo
 
 import { ValidationError } from '../errors.ts';
 import { canonicalJson } from '../layers/canonicalJson.ts';
-import { keyHashUuid } from '../layers/computeKeyHash.ts';
+import { createKeyHasher, keyHashUuid, type KeyHashResult } from '../layers/computeKeyHash.ts';
 import { datasetTableName } from '../layers/datasetTableName.ts';
 import { hash128, hexToUuid } from '../layers/hash128.ts';
-import { resolveDatasetColumns, type ResolvedColumn } from '../layers/resolveDatasetColumns.ts';
+import { resolveDatasetColumns } from '../layers/resolveDatasetColumns.ts';
 import type { Logger } from '../log.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
 import { translateMongoError } from '../mongo/createMongoClient.ts';
@@ -73,7 +73,7 @@ async function insertNew(collection: Collection<Document>, documents: readonly D
   }
 }
 
-async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, key: readonly ResolvedColumn[], info: RawPartInfo): Promise<{ read: number; inserted: number }> {
+async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, hashKey: (record: unknown) => KeyHashResult, info: RawPartInfo): Promise<{ read: number; inserted: number }> {
   const { runId } = options.run;
   const part = await options.rawStore.readPart(info.key);
   if (part.records.length > MAX_RECORDS_PER_PART) {
@@ -90,7 +90,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
         rawFile: info.key,
         rawPart: info.part,
         rawIndex: start + offset,
-        keyHash: keyHashUuid(key, record),
+        keyHash: keyHashUuid(hashKey(record)),
         recordHash: hexToUuid(hash128(canonicalJson(record))),
       }),
     );
@@ -117,7 +117,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
 export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResult> {
   const { dataset, db, run } = options;
   const now = options.now ?? Date.now;
-  const columns = resolveDatasetColumns(dataset);
+  const hashKey = createKeyHasher(resolveDatasetColumns(dataset).key);
   const name = datasetTableName(dataset.source.source, dataset.dataset.name);
   const collection = db.collection(name);
   await ensureBronzeIndexes(collection);
@@ -140,7 +140,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
       skippedFiles += 1;
       continue;
     }
-    const loaded = await loadPart(options, collection, columns.key, info);
+    const loaded = await loadPart(options, collection, hashKey, info);
     files += 1;
     read += loaded.read;
     inserted += loaded.inserted;

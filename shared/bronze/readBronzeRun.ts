@@ -15,14 +15,16 @@ export type ReadBronzeRunOptions = {
 };
 
 /**
- * Streams the bronze documents of one run through a cursor (memory holds one batch), each checked
- * against the audit-field schema. The order is the store's; callers that need the received order
- * use `_raw_part` and `_raw_index`.
+ * Streams the bronze documents of one run through a cursor, one batch at a time (memory holds one
+ * batch), each checked against the audit-field schema. The order is the store's; callers that need
+ * the received order use `_raw_part` and `_raw_index`.
  */
-export async function* readBronzeRun(options: ReadBronzeRunOptions): AsyncGenerator<BronzeDocument> {
+export async function* readBronzeRun(options: ReadBronzeRunOptions): AsyncGenerator<readonly BronzeDocument[]> {
   const name = datasetTableName(options.source, options.dataset);
-  const cursor = options.db.collection<Document>(name).find({ _run_id: options.runId }).batchSize(options.batchSize ?? 2000);
+  const batchSize = options.batchSize ?? 2000;
+  const cursor = options.db.collection<Document>(name).find({ _run_id: options.runId }).batchSize(batchSize);
   try {
+    let batch: BronzeDocument[] = [];
     while (true) {
       let document: Document | null;
       try {
@@ -30,14 +32,23 @@ export async function* readBronzeRun(options: ReadBronzeRunOptions): AsyncGenera
       } catch (error) {
         throw translateMongoError(error);
       }
-      if (document === null) return;
-      const parsed = bronzeAuditSchema.safeParse(document);
-      if (!parsed.success) {
-        throw new ValidationError('bronze.document_invalid', `Bronze document ${String(document._id)} in ${name} lacks its audit fields (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}); it was not written by the bronze loader.`, { context: { collection: name, id: String(document._id) } });
+      if (document === null) break;
+      batch.push(parseDocument(name, document));
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
       }
-      yield parsed.data;
     }
+    if (batch.length > 0) yield batch;
   } finally {
     await cursor.close();
   }
+}
+
+function parseDocument(collection: string, document: Document): BronzeDocument {
+  const parsed = bronzeAuditSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new ValidationError('bronze.document_invalid', `Bronze document ${String(document._id)} in ${collection} lacks its audit fields (${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}); it was not written by the bronze loader.`, { context: { collection, id: String(document._id) } });
+  }
+  return parsed.data;
 }

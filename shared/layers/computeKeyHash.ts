@@ -1,4 +1,4 @@
-import { castValue } from './castValue.ts';
+import { CastRejection, createCaster } from './castValue.ts';
 import { hash128, hexToUuid } from './hash128.ts';
 import { readSourcePath } from './readSourcePath.ts';
 import type { ResolvedColumn } from './resolveDatasetColumns.ts';
@@ -22,24 +22,32 @@ export function keyHashText(values: readonly string[]): string {
 }
 
 /**
- * The 128-bit business-key hash of a received record, shared by bronze and silver: each key
- * column is read from its `source` path and cast to its type, so `42` and `"42"` in an integer key
- * are the same key. Fails (naming the column) when a key value is missing or does not cast.
+ * Creates the business-key hasher of a dataset, shared by bronze and silver: each key column is
+ * read from its `source` path and cast to its type (so `42` and `"42"` in an integer key are the
+ * same key), and the canonical values are hashed to 128 bits. Fails, naming the column, when a key
+ * value is missing or does not cast.
  */
+export function createKeyHasher(key: readonly ResolvedColumn[]): (record: unknown) => KeyHashResult {
+  const casters = key.map((column) => ({ column, cast: createCaster(column.type) }));
+  return (record) => {
+    const values: string[] = [];
+    for (const { column, cast } of casters) {
+      const value = readSourcePath(record, column.path);
+      const text = cast(value);
+      if (text instanceof CastRejection) return { ok: false, column: column.name, value, reason: `key ${text.reason}` };
+      if (text === null) return { ok: false, column: column.name, value, reason: `key column \`${column.name}\` is missing (path \`${column.path}\`)` };
+      values.push(text);
+    }
+    return { ok: true, hex: hash128(keyHashText(values)), values };
+  };
+}
+
+/** The key hash of one record (see createKeyHasher). */
 export function computeKeyHash(key: readonly ResolvedColumn[], record: unknown): KeyHashResult {
-  const values: string[] = [];
-  for (const column of key) {
-    const value = readSourcePath(record, column.path);
-    const cast = castValue(column.type, value);
-    if (!cast.ok) return { ok: false, column: column.name, value, reason: `key ${cast.reason}` };
-    if (cast.text === null) return { ok: false, column: column.name, value, reason: `key column \`${column.name}\` is missing (path \`${column.path}\`)` };
-    values.push(cast.text);
-  }
-  return { ok: true, hex: hash128(keyHashText(values)), values };
+  return createKeyHasher(key)(record);
 }
 
 /** The stored (uuid) form of a record's key hash, or null when the record has no usable key. */
-export function keyHashUuid(key: readonly ResolvedColumn[], record: unknown): string | null {
-  const result = computeKeyHash(key, record);
+export function keyHashUuid(result: KeyHashResult): string | null {
   return result.ok ? hexToUuid(result.hex) : null;
 }

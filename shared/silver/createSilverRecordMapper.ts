@@ -1,5 +1,5 @@
-import { castValue } from '../layers/castValue.ts';
-import { computeKeyHash } from '../layers/computeKeyHash.ts';
+import { CastRejection, createCaster } from '../layers/castValue.ts';
+import { createKeyHasher } from '../layers/computeKeyHash.ts';
 import { hash128 } from '../layers/hash128.ts';
 import { readSourcePath } from '../layers/readSourcePath.ts';
 import type { DatasetColumns } from '../layers/resolveDatasetColumns.ts';
@@ -28,6 +28,7 @@ export type MappedRecord = {
 };
 
 const MAX_VALUE_TEXT = 2000;
+const NO_REJECTS: readonly RejectedValue[] = Object.freeze([]);
 
 function valueText(value: unknown): string | null {
   if (value === undefined) return null;
@@ -36,17 +37,18 @@ function valueText(value: unknown): string | null {
 }
 
 /**
- * Text that is hashed for a group of columns: `[[name, value], …]` for the non-null values, by
- * column name. Leaving NULLs out means adding a column to the metadata does not change the hash of
- * records that have no value for it, so it opens no new versions by itself.
+ * Text that is hashed for a group of columns: `name=length:value;` for each non-null value, by
+ * column name (length-prefixed, so no value can imitate a separator). Leaving NULLs out means adding
+ * a column to the metadata does not change the hash of records without a value for it, so it opens
+ * no new versions by itself.
  */
 function groupHash(names: readonly string[], indexes: readonly number[], values: readonly (string | null)[]): string {
-  const pairs: [string, string][] = [];
+  let text = '';
   for (let position = 0; position < indexes.length; position += 1) {
     const value = values[indexes[position] as number];
-    if (value !== null && value !== undefined) pairs.push([names[position] as string, value]);
+    if (value !== null && value !== undefined) text += `${names[position] as string}=${value.length}:${value};`;
   }
-  return hash128(JSON.stringify(pairs));
+  return hash128(text);
 }
 
 /**
@@ -61,30 +63,41 @@ export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown
   };
   const scd1 = groupOf(1);
   const scd2 = groupOf(2);
-  const emptyHash = hash128('[]');
-  const flagColumn = plan.columns.find((column) => column.path === plan.deletedFlagPath);
+  const emptyHash = hash128('');
+  const hashKey = createKeyHasher(plan.key);
+  const columns = plan.columns.map((column) => ({ column, cast: createCaster(column.type), keyIndex: plan.key.indexOf(column) }));
+  const flagPath = plan.deletedFlagPath;
+  const flagIsColumn = plan.columns.some((column) => column.path === flagPath);
+  const castFlag = createCaster('boolean');
 
   return (record) => {
     const rejects: RejectedValue[] = [];
-    const keyResult = computeKeyHash(plan.key, record);
+    const keyResult = hashKey(record);
     if (!keyResult.ok) rejects.push({ column: keyResult.column, value: valueText(keyResult.value), reason: keyResult.reason });
     const values: (string | null)[] = [];
-    for (const column of plan.columns) {
-      if (column.role === 'key' && keyResult.ok) {
-        values.push(keyResult.values[plan.key.indexOf(column)] ?? null);
+    for (const { column, cast, keyIndex } of columns) {
+      if (keyIndex >= 0) {
+        values.push(keyResult.ok ? (keyResult.values[keyIndex] as string) : null);
         continue;
       }
       const value = readSourcePath(record, column.path);
-      const cast = castValue(column.type, value);
-      if (cast.ok) values.push(cast.text);
-      else if (column.role !== 'key') rejects.push({ column: column.name, value: valueText(value), reason: cast.reason });
+      const text = cast(value);
+      if (text instanceof CastRejection) {
+        rejects.push({ column: column.name, value: valueText(value), reason: text.reason });
+        values.push(null);
+      } else {
+        values.push(text);
+      }
     }
     let deleted = false;
-    if (plan.deletedFlagPath !== undefined) {
-      const value = readSourcePath(record, plan.deletedFlagPath);
-      const cast = castValue('boolean', value);
-      if (cast.ok) deleted = cast.text === 'true';
-      else if (flagColumn === undefined) rejects.push({ column: plan.deletedFlagPath, value: valueText(value), reason: `deleted flag ${cast.reason}` });
+    if (flagPath !== undefined) {
+      const value = readSourcePath(record, flagPath);
+      const flag = castFlag(value);
+      if (flag instanceof CastRejection) {
+        if (!flagIsColumn) rejects.push({ column: flagPath, value: valueText(value), reason: `deleted flag ${flag.reason}` });
+      } else {
+        deleted = flag === 'true';
+      }
     }
     const key = keyResult.ok ? keyResult.values : null;
     const keyHash = keyResult.ok ? keyResult.hex : null;
@@ -96,7 +109,7 @@ export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown
       scd1Hash: scd1.indexes.length === 0 ? emptyHash : groupHash(scd1.names, scd1.indexes, values),
       scd2Hash: scd2.indexes.length === 0 ? emptyHash : groupHash(scd2.names, scd2.indexes, values),
       deleted,
-      rejects,
+      rejects: NO_REJECTS,
     };
   };
 }

@@ -22,9 +22,9 @@ export type MergeSilverOptions = {
   readonly log?: Logger;
 };
 
-async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<SilverInput> {
-  for await (const document of readBronzeRun({ db: options.db, source: options.dataset.source.source, dataset: options.dataset.dataset.name, runId: options.runId })) {
-    yield { seq: document._raw_part * MAX_RECORDS_PER_PART + document._raw_index, record: toReceivedRecord(document), origin: document._id };
+async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<readonly SilverInput[]> {
+  for await (const documents of readBronzeRun({ db: options.db, source: options.dataset.source.source, dataset: options.dataset.dataset.name, runId: options.runId })) {
+    yield documents.map((document) => ({ seq: document._raw_part * MAX_RECORDS_PER_PART + document._raw_index, record: toReceivedRecord(document), origin: document._id }));
   }
 }
 
@@ -34,5 +34,5 @@ async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<Silver
  * last received record of a key wins whatever order the store returns them in.
  */
 export async function mergeSilver(options: MergeSilverOptions): Promise<SilverMergeResult> {
-  return mergeSilverRecords({ pool: options.pool, copyIn: options.copyIn, dataset: options.dataset, runId: options.runId, records: bronzeInputs(options), boundaryAt: options.boundaryAt, log: options.log });
+  return mergeSilverRecords({ pool: options.pool, copyIn: options.copyIn, dataset: options.dataset, runId: options.runId, batches: bronzeInputs(options), boundaryAt: options.boundaryAt, log: options.log });
 }

@@ -29,8 +29,8 @@ export type MergeSilverRecordsOptions = {
   readonly dataset: DatasetRef;
   /** The run being merged; it must exist in platform.runs. */
   readonly runId: string;
-  /** The run's records; `seq` is unique within the run and orders duplicates (the last wins). */
-  readonly records: AsyncIterable<SilverInput>;
+  /** The run's records in batches; `seq` is unique within the run and orders duplicates (the last wins). */
+  readonly batches: AsyncIterable<readonly SilverInput[]>;
   /** Boundary to fix when the run has none yet (backfills, tests). Default: the transaction's start time. */
   readonly boundaryAt?: Date;
   /** Step name and chunk recorded in platform.run_steps. Default: `silver`, 0. */
@@ -91,7 +91,7 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
   const started = Date.now();
   let stagedTables: readonly string[] = [];
   try {
-    const staged = await stageSilverBatch({ pool, copyIn: options.copyIn, plan, records: options.records });
+    const staged = await stageSilverBatch({ pool, copyIn: options.copyIn, plan, batches: options.batches });
     stagedTables = [staged.stageTable, staged.rejectsTable];
     const stageMs = Date.now() - started;
     const result = await pool.transaction(async (tx) => {
@@ -101,7 +101,7 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
       const ensured = await ensureSilverTable(tx, plan);
       const boundaryAt = await fixRunBoundary(tx, runId, options.boundaryAt);
       const stage = sql.fragment`${sql.identifier(['staging', staged.stageTable])}`;
-      const duplicates = await findDuplicateKeys(tx, stage);
+      const duplicates = await findDuplicateKeys(tx, stage, staged.maybeDuplicates);
       const context = createMergeContext({ plan, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
       const empty = await tx.oneFirst(sql.type(z.object({ empty: z.boolean() }))`SELECT NOT EXISTS (SELECT 1 FROM ${context.target}) AS empty`);
       let counts: SilverCounts;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CopyIn } from '../db/createCopyIn.ts';
 import { sql, type DatabasePool } from '../db/sql.ts';
 import type { DatasetColumns } from '../layers/resolveDatasetColumns.ts';
+import { createSeenKeyFilter } from './createSeenKeyFilter.ts';
 import { createSilverRecordMapper, type RejectedValue } from './createSilverRecordMapper.ts';
 import { dropStagingTables } from './dropStagingTables.ts';
 import { encodeCopyField } from './encodeCopyField.ts';
@@ -26,18 +27,21 @@ export type StagedBatch = {
   readonly rejected: number;
   /** Rows copied into the stage table (rejected records with a usable key are staged as present). */
   readonly staged: number;
+  /** Rows whose key may have occurred earlier in the batch (a Bloom filter's answer); 0 means no key repeats. */
+  readonly maybeDuplicates: number;
 };
 
 export type StageSilverBatchOptions = {
   readonly pool: DatabasePool;
   readonly copyIn: CopyIn;
   readonly plan: DatasetColumns;
-  readonly records: AsyncIterable<SilverInput>;
-  /** Characters of COPY text sent per chunk. Default: 262144. */
+  /** The records in batches (a cursor's batches, a page…): memory holds one batch and one chunk. */
+  readonly batches: AsyncIterable<readonly SilverInput[]>;
+  /** Characters of COPY text sent per chunk (at batch ends). Default: 262144. */
   readonly chunkChars?: number;
 };
 
-const STAGE_COLUMNS = ['_seq', '_key_hash', '_scd1_hash', '_scd2_hash', '_deleted', '_rejected'];
+const STAGE_COLUMNS = ['_seq', '_key_hash', '_scd1_hash', '_scd2_hash', '_deleted', '_rejected', '_maybe_duplicate'];
 const REJECT_FLUSH = 500;
 
 type RejectRow = { readonly seq: number; readonly key: readonly string[] | null; readonly keyHash: string | null; readonly origin: string | null } & RejectedValue;
@@ -71,7 +75,7 @@ export async function stageSilverBatch(options: StageSilverBatchOptions): Promis
   await pool.query(sql.unsafe`
     CREATE UNLOGGED TABLE ${sql.identifier(['staging', stageTable])} (
       _seq bigint NOT NULL, _key_hash uuid NOT NULL, _scd1_hash uuid, _scd2_hash uuid,
-      _deleted boolean NOT NULL, _rejected boolean NOT NULL, ${sql.join(businessColumns, sql.fragment`, `)}
+      _deleted boolean NOT NULL, _rejected boolean NOT NULL, _maybe_duplicate boolean NOT NULL, ${sql.join(businessColumns, sql.fragment`, `)}
     )`);
   await pool.query(sql.unsafe`
     CREATE UNLOGGED TABLE ${sql.identifier(['staging', rejectsTable])} (
@@ -82,38 +86,53 @@ export async function stageSilverBatch(options: StageSilverBatchOptions): Promis
   const chunkChars = options.chunkChars ?? 262_144;
   const nullRest = plan.columns.map(() => '\\N').join('\t');
   const pendingRejects: RejectRow[] = [];
+  const seenKeys = createSeenKeyFilter();
   let read = 0;
   let rejected = 0;
+  let maybeDuplicates = 0;
+  const flagRepeat = (keyHash: string): string => {
+    if (!seenKeys.seen(keyHash)) return 'f';
+    maybeDuplicates += 1;
+    return 't';
+  };
 
-  async function* lines(): AsyncGenerator<string> {
-    let chunk = '';
-    for await (const input of options.records) {
-      read += 1;
-      const mapped = map(input.record);
-      if (mapped.rejects.length > 0) {
-        rejected += 1;
-        for (const reject of mapped.rejects) pendingRejects.push({ ...reject, seq: input.seq, key: mapped.key, keyHash: mapped.keyHash, origin: input.origin ?? null });
-        if (pendingRejects.length >= REJECT_FLUSH) await flushRejects(pool, rejectsTable, pendingRejects);
-        // A rejected record whose key is usable is staged as present, so a full load does not delete that key.
-        if (mapped.keyHash !== null) chunk += `${input.seq}\t${mapped.keyHash}\t\\N\t\\N\tf\tt\t${nullRest}\n`;
-      } else {
-        let line = `${input.seq}\t${mapped.keyHash}\t${mapped.scd1Hash}\t${mapped.scd2Hash}\t${mapped.deleted ? 't' : 'f'}\tf`;
-        for (const value of mapped.values) line += `\t${encodeCopyField(value)}`;
-        chunk += `${line}\n`;
+  async function* chunks(): AsyncGenerator<string> {
+    let lines: string[] = [];
+    let size = 0;
+    for await (const batch of options.batches) {
+      for (const input of batch) {
+        read += 1;
+        const mapped = map(input.record);
+        let line: string;
+        if (mapped.rejects.length > 0) {
+          rejected += 1;
+          for (const reject of mapped.rejects) pendingRejects.push({ ...reject, seq: input.seq, key: mapped.key, keyHash: mapped.keyHash, origin: input.origin ?? null });
+          // A rejected record whose key is usable is staged as present, so a full load does not delete that key.
+          if (mapped.keyHash === null) continue;
+          line = `${input.seq}\t${mapped.keyHash}\t\\N\t\\N\tf\tt\t${flagRepeat(mapped.keyHash)}\t${nullRest}\n`;
+        } else {
+          line = `${input.seq}\t${mapped.keyHash}\t${mapped.scd1Hash}\t${mapped.scd2Hash}\t${mapped.deleted ? 't' : 'f'}\tf\t${flagRepeat(mapped.keyHash as string)}`;
+          for (const value of mapped.values) line += `\t${encodeCopyField(value)}`;
+          line += '\n';
+        }
+        lines.push(line);
+        size += line.length;
       }
-      if (chunk.length >= chunkChars) {
-        yield chunk;
-        chunk = '';
+      if (pendingRejects.length >= REJECT_FLUSH) await flushRejects(pool, rejectsTable, pendingRejects);
+      if (size >= chunkChars) {
+        yield lines.join('');
+        lines = [];
+        size = 0;
       }
     }
-    if (chunk.length > 0) yield chunk;
+    if (lines.length > 0) yield lines.join('');
     await flushRejects(pool, rejectsTable, pendingRejects);
   }
 
   try {
-    const staged = await options.copyIn(['staging', stageTable], [...STAGE_COLUMNS, ...plan.columns.map((column) => column.name)], lines());
+    const staged = await options.copyIn(['staging', stageTable], [...STAGE_COLUMNS, ...plan.columns.map((column) => column.name)], chunks());
     await pool.query(sql.unsafe`ANALYZE ${sql.identifier(['staging', stageTable])}`);
-    return { stageTable, rejectsTable, read, rejected, staged };
+    return { stageTable, rejectsTable, read, rejected, staged, maybeDuplicates };
   } catch (error) {
     await dropStagingTables(pool, [stageTable, rejectsTable]).catch(() => undefined);
     throw error;
