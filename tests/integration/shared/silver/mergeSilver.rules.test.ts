@@ -21,7 +21,7 @@ const datasetNamed = (name: string, load: 'full' | 'delta' = 'full') =>
     ],
   });
 
-const tableRows = async (harness: LayerHarness, table: string): Promise<unknown[]> =>
+const tableRows = async (harness: LayerHarness, table: string): Promise<readonly unknown[]> =>
   harness.db.pool.any(sql.unsafe`SELECT * FROM ${sql.identifier(['silver', table])} ORDER BY _key_hash, _valid_from`);
 
 const currentRows = async (harness: LayerHarness, table: string) =>
