@@ -1,12 +1,15 @@
 import type { Db } from 'mongodb';
 
+import { bronzeFiles } from '../bronze/bronzeFiles.ts';
 import { MAX_RECORDS_PER_PART } from '../bronze/loadBronze.ts';
 import { readBronzeRun } from '../bronze/readBronzeRun.ts';
 import { toReceivedRecord } from '../bronze/bronzeDocument.ts';
 import type { CopyIn } from '../db/createCopyIn.ts';
 import type { DatabasePool } from '../db/sql.ts';
+import { ConflictError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
+import { translateMongoError } from '../mongo/createMongoClient.ts';
 import { mergeSilverRecords, type SilverMergeResult } from './mergeSilverRecords.ts';
 import type { SilverInput } from './stageSilverBatch.ts';
 
@@ -34,5 +37,18 @@ async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<readon
  * last received record of a key wins whatever order the store returns them in.
  */
 export async function mergeSilver(options: MergeSilverOptions): Promise<SilverMergeResult> {
+  const { source, dataset } = options.dataset;
+  if (dataset.load === 'full') {
+    // An empty full snapshot deletes every key; make sure it really was delivered empty, and that the
+    // run's bronze was not purged by retention or never loaded.
+    const files = await bronzeFiles(options.db)
+      .countDocuments({ run_id: options.runId, source: source.source, dataset: dataset.name })
+      .catch((error: unknown) => {
+        throw translateMongoError(error);
+      });
+    if (files === 0) {
+      throw new ConflictError('silver.bronze_missing', `Run ${options.runId} of ${source.source}.${dataset.name} has no loaded raw parts in bronze, and merging nothing as a full snapshot would delete every key. Load the run into bronze first (an empty snapshot is one empty part), or start a new run.`, { context: { runId: options.runId } });
+    }
+  }
   return mergeSilverRecords({ pool: options.pool, copyIn: options.copyIn, dataset: options.dataset, runId: options.runId, batches: bronzeInputs(options), boundaryAt: options.boundaryAt, log: options.log });
 }

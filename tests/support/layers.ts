@@ -71,7 +71,8 @@ export async function createLayerHarness(): Promise<LayerHarness> {
         await createRun(db.pool, { runId, kind: 'dataset', source: run.source, dataset: run.dataset, load: dataset.dataset.load, triggerKind: 'manual', status: 'running' });
       }
       const partSize = options.partSize ?? 3;
-      for (let start = 0, part = 0; start < records.length; start += partSize, part += 1) {
+      // An empty snapshot is delivered as one empty part, as connectors do.
+      for (let start = 0, part = 0; start < records.length || part === 0; start += partSize, part += 1) {
         await rawStore.writePart(run, part, records.slice(start, start + partSize));
       }
       await rawStore.writeManifest(run, true);

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
+import { createRun } from '../../../../shared/audit/createRun.ts';
 import { getRun } from '../../../../shared/audit/getRun.ts';
 import { listRunSteps } from '../../../../shared/audit/listRunSteps.ts';
 import { sql } from '../../../../shared/db/sql.ts';
@@ -191,6 +192,19 @@ rules('a column added to the metadata is added to the table; a changed type is r
     assert.is((error as PlatformError).code, 'silver.column_type_changed');
     assert.match((error as Error).message, /`price` is numeric in silver\.shop__products_evolve but double precision in metadata/);
   }
+});
+
+rules('a full run without loaded bronze is refused instead of deleting every key', async ({ harness }) => {
+  const products = datasetNamed('products_unloaded');
+  await harness.runSnapshot(products, [{ id: 1, price: 10, label: 'a' }]);
+  await createRun(harness.db.pool, { runId: 'never-loaded', kind: 'dataset', source: 'shop', dataset: 'products_unloaded', load: 'full', triggerKind: 'manual' });
+  try {
+    await mergeSilver({ pool: harness.db.pool, copyIn: harness.copyIn, db: harness.mongo.db, dataset: products, runId: 'never-loaded' });
+    assert.unreachable('merging a run without bronze should fail');
+  } catch (error) {
+    assert.is((error as PlatformError).code, 'silver.bronze_missing');
+  }
+  assert.equal(await currentRows(harness, 'shop__products_unloaded'), [{ id: 1, price: '10', label: 'a', deleted: false }]);
 });
 
 rules.run();
