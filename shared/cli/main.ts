@@ -4,12 +4,16 @@
  */
 import { isPlatformError } from '../errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { gatewayCommand } from './commands/gateway.ts';
+import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { servicesCommand } from './commands/services.ts';
 
 const commands: Readonly<Record<string, Command>> = {
   services: servicesCommand,
   migrate: migrateCommand,
+  metadata: metadataCommand,
+  gateway: gatewayCommand,
 };
 
 const defaultIo: CommandIo = {

@@ -1,6 +1,7 @@
 /**
  * The project's own MongoDB-wire server for local runs and tests: FerretDB 1.24 (SQLite backend),
- * built with `go install` from the Go module proxy into `<dataDir>/bin` the first time it is needed.
+ * built with `go install` from the Go module proxy into `<dataDir>/bin` the first time it is needed
+ * (see buildGoLauncher.ts).
  */
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,12 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { MongoClient } from 'mongodb';
 
-import { projectRoot } from '../env.ts';
-import { ConfigError, PlatformError } from '../errors.ts';
+import { PlatformError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { commandExists, runCommand } from './run.ts';
-
-const launcherDir = path.join(projectRoot, 'shared', 'local', 'ferretdb');
+import { buildGoLauncher } from './buildGoLauncher.ts';
 
 /** True when a MongoDB-wire server answers a ping at `url` within `timeoutMs`. */
 export async function isMongoReachable(url: string, timeoutMs = 2_000): Promise<boolean> {
@@ -31,32 +29,6 @@ export async function isMongoReachable(url: string, timeoutMs = 2_000): Promise<
   }
 }
 
-async function findGo(): Promise<string> {
-  if (await commandExists('go')) {
-    return 'go';
-  }
-  for (const candidate of ['/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
-    if (existsSync(candidate)) {
-      return candidate;
-    }
-  }
-  throw new ConfigError('local.go_missing', 'Building FerretDB needs Go 1.24 or newer, and `go` was not found. Install Go, or set MONGODB_URL to a MongoDB-compatible server you already have.');
-}
-
-/** Builds the FerretDB launcher into `<dataDir>/bin/ferretdb` unless it is already there. */
-export async function ensureFerretdbBinary(dataDir: string, log: Logger): Promise<string> {
-  const binDir = path.join(dataDir, 'bin');
-  const binary = path.join(binDir, 'ferretdb');
-  if (existsSync(binary)) {
-    return binary;
-  }
-  const go = await findGo();
-  log.info('ferretdb.building', { module: 'github.com/FerretDB/FerretDB@v1.24.2', note: 'first run only; takes a few minutes on a new machine' });
-  await mkdir(binDir, { recursive: true });
-  await runCommand(go, ['install', '.'], { cwd: launcherDir, env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, timeoutMs: 1_200_000 });
-  return binary;
-}
-
 export type StartFerretdbOptions = {
   readonly dataDir: string;
   readonly port: number;
@@ -67,7 +39,7 @@ const pidFile = (dataDir: string): string => path.join(dataDir, 'ferretdb', 'fer
 
 /** Builds (if needed) and starts FerretDB in the background; resolves once it answers a ping. */
 export async function startLocalFerretdb(options: StartFerretdbOptions): Promise<void> {
-  const binary = await ensureFerretdbBinary(options.dataDir, options.log);
+  const binary = await buildGoLauncher('ferretdb', options.dataDir, options.log);
   const stateDir = path.join(options.dataDir, 'ferretdb');
   await mkdir(path.join(stateDir, 'data'), { recursive: true });
   const logFd = openSync(path.join(stateDir, 'ferretdb.log'), 'a');

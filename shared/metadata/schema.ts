@@ -4,10 +4,13 @@
  *
  * YAML keys are snake_case; the parsed types keep the same names so an error path printed for a
  * file (`datasets[2].columns[0].type`) is exactly what the user edits.
- * Cross-field rules (key columns declared, depends_on targets exist, no cycles, secret look-alikes)
- * live in `validateMetadata.ts`, which reports every problem of a file at once.
+ * Cross-field rules (key columns declared, depends_on targets exist, no cycles, secret look-alikes) live in
+ * `checkSourceRules.ts`, `checkGoldRules.ts` and `findSecretLiterals.ts`; `validateMetadata.ts` runs them all
+ * and reports every problem of a file at once.
  */
 import { z } from 'zod';
+
+import { describeScheduleProblem } from './describeScheduleProblem.ts';
 
 /** Names of sources, datasets, columns and models; safe as Postgres identifiers and Mongo collection names. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
@@ -34,7 +37,7 @@ export const columnSchema = z.strictObject({
   name: nameSchema,
   type: z.enum(COLUMN_TYPES, { message: `is not a supported type; allowed: ${COLUMN_TYPES.join(', ')}` }),
   /** Default 2. Key columns are identity and ignore this. */
-  scd: z.union([z.literal(1), z.literal(2), z.literal('none')]).default(2),
+  scd: z.literal(SCD_KINDS, { message: 'must be 1, 2 or none' }).default(2),
   /** Dotted path of the value in a received record (`payee.name`); default: the column name. */
   source: z.string().min(1).optional(),
   description: z.string().optional(),
@@ -50,8 +53,20 @@ export const retentionSchema = z.strictObject({
 export type Retention = z.output<typeof retentionSchema>;
 
 export const datasetTriggerSchema = z.strictObject({
-  /** 5-field cron (UTC) or @hourly/@daily/@weekly/@every <n>m: when the orchestrator's tick starts this dataset. */
-  schedule: z.string().min(1).optional(),
+  /** 5-field cron (UTC), a descriptor (@hourly, @daily…) or `@every <n>m|h`: when the orchestrator's tick starts this dataset. */
+  schedule: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = describeScheduleProblem(value);
+      if (problem !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: problem,
+          params: { fix: 'write 5 cron fields in UTC (`0 6 * * *` is 06:00 every day), a descriptor (@hourly, @daily, @weekly, @monthly) or `@every 30m`' },
+        });
+      }
+    })
+    .optional(),
   /** Whether a webhook for the source starts a delta run of this dataset. Default true. */
   webhook: z.boolean().default(true),
 });
@@ -83,6 +98,8 @@ export const sourceSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   /** Secret references: a role the connector asks for → the secret's name in the secret store. Never values. */
   secrets: z.record(nameSchema, nameSchema).default({}),
+  /** Name of the secret holding the HMAC key that signs webhook calls for this source; without it webhooks are refused. */
+  webhook_secret: nameSchema.optional(),
   datasets: z.array(datasetSchema).min(1, { message: 'needs at least one dataset' }),
 });
 export type Source = z.output<typeof sourceSchema>;
@@ -93,12 +110,14 @@ export const goldModelSchema = z.strictObject({
   /** SQL file, relative to the metadata folder; a single SELECT whose result becomes `gold.<name>`. */
   sql: z.string().regex(/\.sql$/, { message: 'must name a .sql file relative to the metadata folder' }),
   /** Upstream datasets (`<source>.<dataset>`) and models (`gold.<model>`); a change in any rebuilds this model. */
-  depends_on: z.array(z.string().regex(/^(gold\.[a-z][a-z0-9_]*|[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)$/, { message: 'must be <source>.<dataset> or gold.<model>' })).min(1),
+  depends_on: z
+    .array(z.string().regex(/^(gold\.[a-z][a-z0-9_]*|[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)$/, { message: 'must be <source>.<dataset> or gold.<model>' }))
+    .min(1, { message: 'needs at least one upstream dataset or model' }),
 });
 export type GoldModel = z.output<typeof goldModelSchema>;
 
 export const goldFileSchema = z.strictObject({
-  models: z.array(goldModelSchema).min(1),
+  models: z.array(goldModelSchema).min(1, { message: 'needs at least one model' }),
 });
 
 /** A dataset together with the source it belongs to: what layer steps receive. */

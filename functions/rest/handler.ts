@@ -1,0 +1,15 @@
+/**
+ * rest — connector function: extracts REST APIs described by metadata alone.
+ * A step request runs the extract step; its cron schedule (stack.yml) asks the orchestrator to
+ * start runs for every rest source. Step contract: docs/functions.md.
+ */
+import { createStepHandler } from '../../shared/runtime/createStepHandler.ts';
+import { runRestExtract } from '../../shared/runtime/runners/runRestExtract.ts';
+import { startScheduledRuns } from '../../shared/runtime/startScheduledRuns.ts';
+
+export default createStepHandler({
+  functionName: 'rest',
+  step: 'extract',
+  runner: runRestExtract,
+  onSchedule: () => startScheduledRuns({ connector: 'rest' }),
+});

@@ -1,0 +1,15 @@
+/**
+ * ynab — connector function: extracts YNAB budgets, accounts and transactions.
+ * A step request runs the extract step; its cron schedule (stack.yml) asks the orchestrator to
+ * start runs for every ynab source. Step contract: docs/functions.md.
+ */
+import { createStepHandler } from '../../shared/runtime/createStepHandler.ts';
+import { runYnabExtract } from '../../shared/runtime/runners/runYnabExtract.ts';
+import { startScheduledRuns } from '../../shared/runtime/startScheduledRuns.ts';
+
+export default createStepHandler({
+  functionName: 'ynab',
+  step: 'extract',
+  runner: runYnabExtract,
+  onSchedule: () => startScheduledRuns({ connector: 'ynab' }),
+});

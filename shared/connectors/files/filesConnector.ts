@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+import { ConfigError, ConflictError, isPlatformError } from '../../errors.ts';
+import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
+import { Connector } from '../connector.ts';
+import { readPath } from '../readPath.ts';
+import type { DatasetRunRef } from '../state/datasetRunRef.ts';
+import type { RejectedRecord } from '../types.ts';
+import { filesConfigSchema, filesExtractSchema, filesStateSchema, fileMatcher, formatOf, type FilesConfig, type FilesExtract, type FilesState } from './filesSettings.ts';
+import { findImportedFile } from './findImportedFile.ts';
+import { moveFile } from './moveFile.ts';
+import { badFile, type ParsedFile } from './parsedFile.ts';
+import { parseCsvFile } from './parseCsvFile.ts';
+import { parseJsonFile, parseJsonLinesFile } from './parseJsonFile.ts';
+import { recordImportedFile } from './recordImportedFile.ts';
+
+type Input = PageInput<FilesConfig, FilesExtract, FilesState>;
+
+/**
+ * The folders of a dataset: its own inbox (`<source inbox>/<dataset>`), the source's inbox when the
+ * dataset has a `pattern` (files dropped there go to the dataset whose pattern they match), and its archive.
+ */
+export function filesFolders(input: Pick<Input, 'ref' | 'config' | 'extract' | 'context'>): { inbox: string; sharedInbox: string | undefined; archive: string } {
+  const { ref, config, extract, context } = input;
+  const { inboxDir, archiveDir } = context.env;
+  const sourceInbox = path.resolve(inboxDir, config.inbox ?? ref.source.source);
+  return {
+    inbox: extract.inbox !== undefined ? path.resolve(inboxDir, extract.inbox) : path.join(sourceInbox, ref.dataset.name),
+    sharedInbox: extract.inbox === undefined && extract.pattern !== undefined ? sourceInbox : undefined,
+    archive: extract.archive !== undefined ? path.resolve(archiveDir, extract.archive) : path.join(path.resolve(archiveDir, config.archive ?? ref.source.source), ref.dataset.name),
+  };
+}
+
+/** The files of `folder` whose names match, as full paths. */
+async function listMatching(folder: string, matches: (name: string) => boolean): Promise<string[]> {
+  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+  const found: string[] = [];
+  for (const name of names) {
+    if (matches(name) && (await stat(path.join(folder, name))).isFile()) found.push(path.join(folder, name));
+  }
+  return found;
+}
+
+function parseFile(bytes: Buffer, name: string, extract: FilesExtract): ParsedFile {
+  const format = formatOf(name, extract.format);
+  if (format === undefined) throw badFile(name, 'has an extension the files connector does not know; set extract.format to csv, json or jsonl');
+  let text: string;
+  try {
+    text = new TextDecoder(extract.encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw badFile(name, `is not valid ${extract.encoding} text; set extract.encoding (for example windows-1252)`);
+  }
+  if (format === 'json') return parseJsonFile(text, name, extract.records_path);
+  if (format === 'jsonl') return parseJsonLinesFile(text, name);
+  const delimiter = extract.delimiter ?? (/\.tsv$/i.test(name) ? '\t' : ',');
+  return parseCsvFile(text, name, { delimiter, quote: extract.quote, header: extract.header, columns: extract.columns, skip_lines: extract.skip_lines, empty_as_null: extract.empty_as_null });
+}
+
+/** Moves records whose key columns are empty to the rejects: silver cannot place a record without its key. */
+function rejectKeyless(parsed: ParsedFile, input: Input, name: string): ParsedFile {
+  const keyPaths = input.ref.dataset.key.map((key) => ({ key, path: input.ref.dataset.columns.find((column) => column.name === key)?.source ?? key }));
+  const records: Record<string, unknown>[] = [];
+  const lines: (number | undefined)[] = [];
+  const rejects: RejectedRecord[] = [...parsed.rejects];
+  parsed.records.forEach((record, index) => {
+    const missing = keyPaths.filter(({ path: keyPath }) => {
+      const value = readPath(record, keyPath);
+      return value === undefined || value === null || value === '';
+    });
+    const line = parsed.lines[index];
+    if (missing.length === 0) {
+      records.push(record);
+      lines.push(line);
+    } else {
+      rejects.push({ origin: name, ...(line === undefined ? {} : { line }), reason: `key column ${missing.map((m) => m.key).join(', ')} is empty`, text: JSON.stringify(record).slice(0, 300) });
+    }
+  });
+  return { records, lines, rejects };
+}
+
+/**
+ * The `files` connector: imports CSV, JSON and JSON Lines exports dropped in a dataset's inbox.
+ * Each imported file goes to the archive and its content hash to platform.imported_files, so
+ * the same content is never imported twice (it goes to archive/duplicates instead). Bad rows are
+ * rejected with file and line and the import goes on; a file that cannot be read at all goes to
+ * archive/rejected. A full-load dataset imports one file (one snapshot) per run, oldest name first.
+ */
+export class FilesConnector extends Connector<FilesConfig, FilesExtract, FilesState> {
+  readonly kind = 'files';
+  readonly configSchema = filesConfigSchema;
+  readonly extractSchema = filesExtractSchema;
+  readonly stateSchema = filesStateSchema;
+
+  protected start(_input: StartInput<FilesConfig, FilesExtract>): FilesState {
+    return { files: null, index: 0, current: null, imported: [], duplicates: [], rejected_files: [] };
+  }
+
+  protected async *pages(input: Input): AsyncGenerator<Page<FilesState>, Finish, void> {
+    const { ref, run, extract } = input;
+    const db = input.context.db;
+    if (db === undefined) {
+      throw new ConfigError('connector.needs_database', `dataset ${ref.source.source}.${ref.dataset.name}: the files connector keeps its import ledger in Postgres; pass the platform pool as context.db.`);
+    }
+    const runRef: DatasetRunRef = { runId: run.runId, source: ref.source.source, dataset: ref.dataset.name };
+    const { inbox, sharedInbox, archive } = filesFolders(input);
+    let state = input.state;
+    if (state.files === null) {
+      const matches = fileMatcher(extract.pattern);
+      const found = [...(await listMatching(inbox, matches)), ...(sharedInbox === undefined ? [] : await listMatching(sharedInbox, matches))];
+      // oldest export first, by file name (exports are usually named by date)
+      const files = found.sort((a, b) => path.basename(a).localeCompare(path.basename(b)) || a.localeCompare(b));
+      state = { ...state, files };
+      input.context.logger.info('files.inbox', { source: ref.source.source, dataset: ref.dataset.name, run_id: run.runId, inbox, shared_inbox: sharedInbox ?? null, files: files.length });
+    }
+    const files = state.files ?? [];
+    const advance = (change: Partial<FilesState>): FilesState => ({ ...state, ...change, index: state.index + 1, current: null });
+
+    while (state.index < files.length && !(ref.dataset.load === 'full' && state.imported.length > 0)) {
+      const file = files[state.index] ?? '';
+      const name = path.basename(file);
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)));
+      if (bytes === undefined) {
+        // gone: archived by an earlier attempt of this chunk, or removed by the user
+        state = advance({});
+        yield { records: [], state };
+        continue;
+      }
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (state.current === null) {
+        const prior = await findImportedFile(db, runRef, sha256);
+        if (prior !== null) {
+          await moveFile(file, path.join(archive, 'duplicates', run.runId));
+          const when = prior.committedAt === null ? 'earlier in this run' : `by run ${prior.runId}`;
+          input.context.logger.info('files.duplicate', { file: name, sha256, imported_as: prior.fileName, run_id: run.runId });
+          state = advance({ duplicates: [...state.duplicates, `${name} (same content as ${prior.fileName}, imported ${when})`] });
+          yield { records: [], state };
+          continue;
+        }
+      } else if (state.current.sha256 !== sha256) {
+        throw new ConflictError('files.changed_during_import', `${file} changed while it was being imported by run ${run.runId}; put the new version in the inbox under a new name after this run.`, { context: { file } });
+      }
+      let parsed: ParsedFile;
+      try {
+        parsed = rejectKeyless(parseFile(bytes, name, extract), input, name);
+      } catch (error) {
+        if (!isPlatformError(error) || error.code !== 'files.bad_file') throw error;
+        await moveFile(file, path.join(archive, 'rejected', run.runId));
+        const line = typeof error.context.line === 'number' ? error.context.line : undefined;
+        state = advance({ rejected_files: [...state.rejected_files, name] });
+        yield { records: [], rejects: [{ origin: name, ...(line === undefined ? {} : { line }), reason: error.message }], state };
+        continue;
+      }
+      // rejects of a file are reported once, with its first page (a continuation re-reads the file)
+      let rejectsReported = state.current !== null;
+      let written = state.current?.written ?? 0;
+      while (written < parsed.records.length) {
+        const end = Math.min(parsed.records.length, written + extract.batch_size);
+        const records = parsed.records.slice(written, end);
+        written = end;
+        state = { ...state, current: { sha256, written } };
+        yield { records, origin: name, rejects: rejectsReported ? [] : parsed.rejects, state };
+        rejectsReported = true;
+      }
+      // ledger first, then the move: after a crash in between, the continuation finds the file and moves it
+      const target = path.join(archive, run.runId);
+      await recordImportedFile(db, runRef, { sha256, fileName: name, bytes: bytes.length, records: parsed.records.length, rejected: parsed.rejects.length, archivedAs: path.relative(archive, path.join(target, name)) });
+      await moveFile(file, target);
+      input.context.logger.info('files.imported', { file: name, sha256, records: parsed.records.length, rejected: parsed.rejects.length, run_id: run.runId });
+      state = advance({ imported: [...state.imported, name] });
+      yield { records: [], rejects: rejectsReported ? [] : parsed.rejects, state };
+    }
+    return {
+      unchanged: state.imported.length === 0,
+      detail: { inbox, imported: state.imported, duplicates: state.duplicates, rejected_files: state.rejected_files, waiting: files.length - state.index },
+    };
+  }
+}

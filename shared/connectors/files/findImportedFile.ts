@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+import { sql, type CommonQueryMethods } from '../../db/sql.ts';
+import type { DatasetRunRef } from '../state/datasetRunRef.ts';
+
+export type ImportedFile = { readonly runId: string; readonly fileName: string; readonly committedAt: Date | null };
+
+const row = z.object({ run_id: z.string(), file_name: z.string(), committed_at: z.date().nullable() });
+
+/** The import of this content that counts: a committed one (any run), or one made earlier in the same run; null when the content is new. */
+export async function findImportedFile(db: CommonQueryMethods, run: DatasetRunRef, sha256: string): Promise<ImportedFile | null> {
+  const found = await db.maybeOne(sql.type(row)`
+    SELECT run_id, file_name, committed_at FROM platform.imported_files
+    WHERE source = ${run.source} AND dataset = ${run.dataset} AND sha256 = ${sha256}
+      AND (committed_at IS NOT NULL OR run_id = ${run.runId})
+    ORDER BY committed_at NULLS LAST
+    LIMIT 1`);
+  return found === null ? null : { runId: found.run_id, fileName: found.file_name, committedAt: found.committed_at };
+}

@@ -1,0 +1,80 @@
+import { CsvError, parse } from 'csv-parse/sync';
+
+import type { RejectedRecord } from '../types.ts';
+import { badFile, shorten, type ParsedFile } from './parsedFile.ts';
+
+export type CsvOptions = {
+  /** Field separator. Default: `,`. */
+  readonly delimiter: string;
+  /** Quote character. Default: `"`. */
+  readonly quote: string;
+  /** Whether the first row is a header. Default: true. */
+  readonly header?: boolean;
+  /** Column names; with a header they replace its names, without one they are required. */
+  readonly columns?: readonly string[] | undefined;
+  /** Lines to skip before the header (a title line some banks add). Default: 0. */
+  readonly skip_lines: number;
+  /** Empty fields become null. Default: true. */
+  readonly empty_as_null: boolean;
+};
+
+/**
+ * Parses CSV text with csv-parse (RFC 4180 quotes, embedded newlines, BOM, CRLF). A row with
+ * a different number of fields than the header is rejected with its line and the import goes
+ * on; an unclosed quote or a duplicate header rejects the whole file.
+ */
+export function parseCsvFile(text: string, file: string, options: CsvOptions): ParsedFile {
+  let rows: { record: string[]; info: { lines: number }; raw: string }[];
+  try {
+    rows = parse(text, {
+      bom: true,
+      delimiter: options.delimiter,
+      quote: options.quote,
+      relax_column_count: true,
+      relax_quotes: true,
+      from_line: options.skip_lines + 1,
+      info: true,
+      raw: true,
+    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw badFile(file, `not valid CSV (${error.code}: ${error.message.replace(/^Invalid [^:]*: /, '')}); fix the file and drop it again`, line);
+    }
+    throw error;
+  }
+  // Line numbers are counted from the raw text of each record, so a record's line is where it starts
+  // (quoted fields may span lines); empty lines are records of one empty field, skipped here.
+  let line = options.skip_lines + 1;
+  const numbered = rows.map((row) => {
+    const start = line;
+    line += row.raw.match(/\r\n|\n|\r/g)?.length ?? 0;
+    return { ...row, line: start };
+  }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
+  const headerRow = options.header === false ? undefined : numbered.shift();
+  const header = options.columns !== undefined ? [...options.columns] : headerRow?.record.map((name) => name.trim());
+  if (header === undefined) return { records: [], lines: [], rejects: [] };
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (name === '') throw badFile(file, 'the header has an empty column name; name every column or set extract.columns', options.skip_lines + 1);
+    if (seen.has(name)) throw badFile(file, `the header names column ${JSON.stringify(name)} twice`, options.skip_lines + 1);
+    seen.add(name);
+  }
+  const records: Record<string, unknown>[] = [];
+  const lines: number[] = [];
+  const rejects: RejectedRecord[] = [];
+  for (const row of numbered) {
+    if (row.record.length !== header.length) {
+      rejects.push({ origin: file, line: row.line, reason: `has ${row.record.length} fields, the header has ${header.length}`, text: shorten(row.raw.replace(/[\r\n]+$/, '')) });
+      continue;
+    }
+    const record: Record<string, unknown> = {};
+    header.forEach((name, index) => {
+      const value = row.record[index] ?? '';
+      record[name] = options.empty_as_null && value === '' ? null : value;
+    });
+    records.push(record);
+    lines.push(row.line);
+  }
+  return { records, lines, rejects };
+}

@@ -1,0 +1,56 @@
+import type { Db, MongoClient } from 'mongodb';
+
+import { createPool } from '../db/createPool.ts';
+import type { DatabasePool } from '../db/sql.ts';
+import { getEnv } from '../env.ts';
+import { createMongoClient } from '../mongo/createMongoClient.ts';
+import type { RawStore } from '../raw/rawStore.ts';
+import { openRawStore } from './openRawStore.ts';
+
+/** The connections a function process keeps between invocations, opened on first use. */
+export type FunctionResources = {
+  readonly pool: () => Promise<DatabasePool>;
+  /** The bronze database (the one named in MONGODB_URL). */
+  readonly mongo: () => Promise<Db>;
+  readonly rawStore: () => RawStore;
+  /** Ends whatever was opened. */
+  readonly close: () => Promise<void>;
+};
+
+export type CreateFunctionResourcesOptions = {
+  /** Postgres URL. Default DATABASE_URL. */
+  readonly databaseUrl?: string;
+  /** MongoDB-wire URL. Default MONGODB_URL. */
+  readonly mongodbUrl?: string;
+  /** Raw store URL. Default DP_RAW_STORE_URL. */
+  readonly rawStoreUrl?: string;
+};
+
+/**
+ * Creates the lazily opened, process-wide resources of a function. A function container serves
+ * many invocations, so the pool and client live as long as the process; a failed open is retried
+ * on the next use instead of being cached.
+ */
+export function createFunctionResources(options: CreateFunctionResourcesOptions = {}): FunctionResources {
+  let pool: Promise<DatabasePool> | undefined;
+  let client: Promise<MongoClient> | undefined;
+  let raw: RawStore | undefined;
+  const remember = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
+    promise.catch(forget);
+    return promise;
+  };
+  return {
+    pool: () => (pool ??= remember(createPool({ url: options.databaseUrl ?? getEnv().databaseUrl, maximumPoolSize: 4 }), () => (pool = undefined))),
+    mongo: async () => {
+      client ??= remember(createMongoClient({ url: options.mongodbUrl ?? getEnv().mongodbUrl }), () => (client = undefined));
+      return (await client).db();
+    },
+    rawStore: () => (raw ??= openRawStore(options.rawStoreUrl === undefined ? getEnv() : { ...getEnv(), rawStoreUrl: options.rawStoreUrl })),
+    close: async () => {
+      const [openedPool, openedClient] = [pool, client];
+      pool = undefined;
+      client = undefined;
+      await Promise.allSettled([openedPool?.then((p) => p.end()), openedClient?.then((c) => c.close())]);
+    },
+  };
+}

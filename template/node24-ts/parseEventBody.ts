@@ -1,0 +1,32 @@
+import { ValidationError } from '../../shared/errors.ts';
+
+/**
+ * Parses a request body the way the node18 template's body parsers do: JSON for
+ * `application/json` and `*+json`, a string for `text/*` and for no content type, an object for
+ * form posts, the bytes for anything else. An empty body is `undefined`.
+ */
+export function parseEventBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (raw.length === 0) {
+    return undefined;
+  }
+  const type = (contentType ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json' || type.endsWith('+json')) {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new ValidationError('request.invalid_json', `The request body is declared ${type} but is not valid JSON; fix the body or send it as text/plain.`);
+    }
+  }
+  if (type.startsWith('text/')) {
+    return raw.toString('utf8');
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) {
+      const seen = form[key];
+      form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
+    return form;
+  }
+  return raw;
+}

@@ -1,0 +1,78 @@
+/**
+ * The container's code path without Docker: a faas-cli build context, rearranged by the
+ * template's own layout.sh (the script the Dockerfile runs), compiled with tsc and the build
+ * tsconfig, and started as the image starts it (`fprocess`). Proves that a handler importing
+ * `../../shared/…` compiles and serves in the image layout, not only in the repository.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+
+import { processEnvironment, projectRoot } from '../../../../shared/env.ts';
+import { parseStack } from '../../../../shared/gateway/parseStack.ts';
+import { startFunctionProcess, type FunctionProcess } from '../../../../shared/gateway/startFunctionProcess.ts';
+import { assembleBuildContext } from '../../../support/assembleBuildContext.ts';
+
+type Context = { dir: string; out: string; fn?: FunctionProcess };
+const layout = suite<Context>('node24-ts image layout');
+const stack = parseStack(readFileSync(path.join(projectRoot, 'stack.yml'), 'utf8'), 'stack.yml');
+
+layout.before(async (context) => {
+  context.dir = mkdtempSync(path.join(os.tmpdir(), 'dp-image-'));
+  context.out = path.join(context.dir, 'home-app');
+  await assembleBuildContext(stack, projectRoot, 'orchestrator', path.join(context.dir, 'context'));
+});
+
+layout.after(async ({ dir, fn }) => {
+  await fn?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+layout('layout.sh puts the handler at functions/function/ and shared/ beside it, as in the repository', ({ dir, out }) => {
+  const result = spawnSync('sh', [path.join(dir, 'context', 'layout.sh'), path.join(dir, 'context'), out], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+  assert.ok(existsSync(path.join(out, 'functions', 'function', 'handler.ts')));
+  assert.ok(existsSync(path.join(out, 'shared', 'runtime', 'createOrchestratorHandler.ts')));
+  assert.ok(existsSync(path.join(out, 'template', 'node24-ts', 'index.ts')));
+  assert.ok(existsSync(path.join(out, 'package-lock.json')));
+  assert.not.ok(existsSync(path.join(out, 'functions', 'function', 'shared')), 'shared/ is not left inside the handler folder');
+});
+
+layout('tsc compiles the laid-out tree with the build tsconfig', ({ out }) => {
+  symlinkSync(path.join(projectRoot, 'node_modules'), path.join(out, 'node_modules'), 'dir');
+  const result = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'tsc'), ['-p', path.join(out, 'tsconfig.build.json')], { encoding: 'utf8' });
+  assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
+  assert.ok(existsSync(path.join(out, 'dist', 'functions', 'function', 'handler.js')));
+});
+
+layout("the compiled entrypoint named by template.yml's fprocess serves the handler", async (context) => {
+  const template = parse(readFileSync(path.join(projectRoot, 'template', 'node24-ts', 'template.yml'), 'utf8')) as { fprocess: string };
+  const entrypoint = path.join(context.out, template.fprocess.replace(/^node /, ''));
+  assert.ok(existsSync(entrypoint), `${template.fprocess} exists in the image layout`);
+  context.fn = await startFunctionProcess({
+    name: 'orchestrator',
+    entrypoint,
+    handlerPath: path.join(context.out, 'dist', 'functions', 'function', 'handler.js'),
+    env: { ...processEnvironment(), DP_LOG_LEVEL: 'error' },
+    output: () => undefined,
+  });
+  const health = await fetch(`http://127.0.0.1:${context.fn.port}/_/health`);
+  assert.is(health.status, 200);
+  const status = await fetch(`http://127.0.0.1:${context.fn.port}/status`);
+  assert.is(status.status, 501);
+  assert.is(((await status.json()) as { error: { code: string } }).error.code, 'orchestrator.unavailable');
+});
+
+layout('without shared/ in the build context (configuration.copy forgotten) layout.sh stops with the fix', ({ dir }) => {
+  rmSync(path.join(dir, 'context', 'function', 'shared'), { recursive: true });
+  const result = spawnSync('sh', [path.join(dir, 'context', 'layout.sh'), path.join(dir, 'context'), path.join(dir, 'other')], { encoding: 'utf8' });
+  assert.is(result.status, 1);
+  assert.match(result.stderr, /configuration\.copy/);
+});
+
+layout.run();
