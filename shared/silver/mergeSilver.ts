@@ -7,10 +7,9 @@ import { toReceivedRecord } from '../bronze/bronzeDocument.ts';
 import type { CopyIn } from '../db/createCopyIn.ts';
 import type { DatabasePool } from '../db/sql.ts';
 import { ConflictError } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
 import { translateMongoError } from '../mongo/createMongoClient.ts';
-import { mergeSilverRecords, type SilverMergeResult } from './mergeSilverRecords.ts';
+import { mergeSilverRecords, type MergeSilverRecordsOptions, type SilverMergeResult } from './mergeSilverRecords.ts';
 import type { SilverInput } from './stageSilverBatch.ts';
 
 export type MergeSilverOptions = {
@@ -20,10 +19,9 @@ export type MergeSilverOptions = {
   readonly db: Db;
   readonly dataset: DatasetRef;
   readonly runId: string;
-  /** Boundary to fix when the run has none yet. Default: the merge transaction's start time. */
+  /** Boundary to fix when the run has none yet. Default: the time the merge transaction takes its lock. */
   readonly boundaryAt?: Date;
-  readonly log?: Logger;
-};
+} & Pick<MergeSilverRecordsOptions, 'recordStep' | 'step' | 'chunk' | 'beforeCommit' | 'workMem' | 'log'>;
 
 async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<readonly SilverInput[]> {
   for await (const documents of readBronzeRun({ db: options.db, source: options.dataset.source.source, dataset: options.dataset.dataset.name, runId: options.runId })) {
@@ -50,5 +48,6 @@ export async function mergeSilver(options: MergeSilverOptions): Promise<SilverMe
       throw new ConflictError('silver.bronze_missing', `Run ${options.runId} of ${source.source}.${dataset.name} has no loaded raw parts in bronze, and merging nothing as a full snapshot would delete every key. Load the run into bronze first (an empty snapshot is one empty part), or start a new run.`, { context: { runId: options.runId } });
     }
   }
-  return mergeSilverRecords({ pool: options.pool, copyIn: options.copyIn, dataset: options.dataset, runId: options.runId, batches: bronzeInputs(options), boundaryAt: options.boundaryAt, log: options.log });
+  const { db: _db, ...rest } = options;
+  return mergeSilverRecords({ ...rest, batches: bronzeInputs(options) });
 }

@@ -6,7 +6,7 @@ import { recordStepResult } from '../audit/recordStepResult.ts';
 import { recordStepStart } from '../audit/recordStepStart.ts';
 import type { StepCounts } from '../audit/runRecords.ts';
 import type { CopyIn } from '../db/createCopyIn.ts';
-import { sql, type CommonQueryMethods, type DatabasePool } from '../db/sql.ts';
+import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '../db/sql.ts';
 import { NotFoundError } from '../errors.ts';
 import { datasetTableName } from '../layers/datasetTableName.ts';
 import { resolveDatasetColumns } from '../layers/resolveDatasetColumns.ts';
@@ -33,9 +33,20 @@ export type MergeSilverRecordsOptions = {
   readonly batches: AsyncIterable<readonly SilverInput[]>;
   /** Boundary to fix when the run has none yet (backfills, tests). Default: the transaction's start time. */
   readonly boundaryAt?: Date;
+  /**
+   * Whether the merge records its step in platform.run_steps itself: started, then its counts in the
+   * merge transaction (so they commit with the data). Default: true. Pass false when the caller
+   * (the step runtime) records the step.
+   */
+  readonly recordStep?: boolean;
   /** Step name and chunk recorded in platform.run_steps. Default: `silver`, 0. */
   readonly step?: string;
   readonly chunk?: number;
+  /**
+   * Runs inside the merge transaction after silver is written, before it commits: for writes that must
+   * commit exactly with the data (the run's connector cursor). A failure rolls the merge back.
+   */
+  readonly beforeCommit?: (tx: DatabaseTransactionConnection) => Promise<void>;
   /** Postgres work_mem for the merge transaction (the hash join and aggregate). Default: `64MB`. */
   readonly workMem?: string;
   readonly log?: Logger;
@@ -86,7 +97,8 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
   if ((await getRun(pool, runId)) === null) {
     throw new NotFoundError('silver.run_missing', `Run ${runId} does not exist in platform.runs; create the run (createRun) before merging ${plan.source}.${plan.dataset}.`, { context: { runId } });
   }
-  await recordStepStart(pool, step);
+  const recordStep = options.recordStep ?? true;
+  if (recordStep) await recordStepStart(pool, step);
   await dropStaleStagingTables(pool);
   const started = Date.now();
   let stagedTables: readonly string[] = [];
@@ -116,15 +128,18 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
         counts = countsFromDiff(diff, batchKeys, staged.read, staged.rejected);
       }
       await moveSilverRejects(tx, context);
+      await options.beforeCommit?.(tx);
       const mergeMs = Date.now() - started - stageMs;
       const path = empty ? ('initial' as const) : ('change' as const);
-      await recordStepResult(tx, { ...step, status: 'succeeded', counts, durationMs: Date.now() - started, detail: { table, path, duplicates: duplicates.dropped, created: ensured.created, added_columns: ensured.added, stage_ms: stageMs, merge_ms: mergeMs } });
+      if (recordStep) {
+        await recordStepResult(tx, { ...step, status: 'succeeded', counts, durationMs: Date.now() - started, detail: { table, path, duplicates: duplicates.dropped, created: ensured.created, added_columns: ensured.added, stage_ms: stageMs, merge_ms: mergeMs } });
+      }
       return { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, timings: { stageMs, mergeMs } };
     });
     options.log?.info('silver.merged', { run_id: runId, table, path: result.path, ...result.counts, duplicates: result.duplicates, stage_ms: result.timings.stageMs, merge_ms: result.timings.mergeMs });
     return result;
   } catch (error) {
-    await recordStepResult(pool, { ...step, status: 'failed', error }).catch(() => undefined);
+    if (recordStep) await recordStepResult(pool, { ...step, status: 'failed', error }).catch(() => undefined);
     options.log?.error('silver.failed', { run_id: runId, table, error });
     throw error;
   } finally {

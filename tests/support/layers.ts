@@ -26,6 +26,8 @@ export type LayerHarness = {
   readonly mongo: TestMongo;
   readonly rawStore: RawStore;
   readonly copyIn: CopyIn;
+  /** Writes `records` as a run's raw parts and loads them into bronze (the run is created, left running). */
+  readonly loadRun: (dataset: DatasetRef, records: readonly unknown[], options?: RunOptions) => Promise<{ runId: string; boundaryAt: Date }>;
   /** Writes `records` as a run's raw parts, loads them into bronze and merges the run into silver. */
   readonly runSnapshot: (dataset: DatasetRef, records: readonly unknown[], options?: RunOptions) => Promise<SilverMergeResult>;
   readonly drop: () => Promise<void>;
@@ -56,28 +58,33 @@ export async function createLayerHarness(): Promise<LayerHarness> {
   const rawStore = createLocalRawStore(root);
   const copyIn = createCopyIn(db.url);
   let runs = 0;
+  const loadRun = async (dataset: DatasetRef, records: readonly unknown[], options: RunOptions): Promise<{ runId: string; boundaryAt: Date }> => {
+    runs += 1;
+    const boundaryAt = options.boundaryAt ?? day(runs);
+    const runId = options.runId ?? `run-${String(runs).padStart(3, '0')}`;
+    const run = { source: dataset.source.source, dataset: dataset.dataset.name, runId, startedAt: boundaryAt };
+    const existing = await db.pool.maybeOne(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.runs WHERE run_id = ${runId}`);
+    if (existing === null) {
+      await createRun(db.pool, { runId, kind: 'dataset', source: run.source, dataset: run.dataset, load: dataset.dataset.load, triggerKind: 'manual', status: 'running' });
+    }
+    const partSize = options.partSize ?? 3;
+    // An empty snapshot is delivered as one empty part, as connectors do.
+    for (let start = 0, part = 0; start < records.length || part === 0; start += partSize, part += 1) {
+      await rawStore.writePart(run, part, records.slice(start, start + partSize));
+    }
+    await rawStore.writeManifest(run, true);
+    await loadBronze({ rawStore, db: mongo.db, dataset, run });
+    return { runId, boundaryAt };
+  };
   return {
     db,
     mongo,
     rawStore,
     copyIn,
+    loadRun: (dataset, records, options = {}) => loadRun(dataset, records, options),
     runSnapshot: async (dataset, records, options = {}) => {
-      runs += 1;
-      const boundaryAt = options.boundaryAt ?? day(runs);
-      const runId = options.runId ?? `run-${String(runs).padStart(3, '0')}`;
-      const run = { source: dataset.source.source, dataset: dataset.dataset.name, runId, startedAt: boundaryAt };
-      const existing = await db.pool.maybeOne(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.runs WHERE run_id = ${runId}`);
-      if (existing === null) {
-        await createRun(db.pool, { runId, kind: 'dataset', source: run.source, dataset: run.dataset, load: dataset.dataset.load, triggerKind: 'manual', status: 'running' });
-      }
-      const partSize = options.partSize ?? 3;
-      // An empty snapshot is delivered as one empty part, as connectors do.
-      for (let start = 0, part = 0; start < records.length || part === 0; start += partSize, part += 1) {
-        await rawStore.writePart(run, part, records.slice(start, start + partSize));
-      }
-      await rawStore.writeManifest(run, true);
+      const { runId, boundaryAt } = await loadRun(dataset, records, options);
       try {
-        await loadBronze({ rawStore, db: mongo.db, dataset, run });
         const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt });
         await finishRun(db.pool, { runId, status: 'succeeded' });
         return result;

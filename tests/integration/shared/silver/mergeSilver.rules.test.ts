@@ -207,4 +207,31 @@ rules('a full run without loaded bronze is refused instead of deleting every key
   assert.equal(await currentRows(harness, 'shop__products_unloaded'), [{ id: 1, price: '10', label: 'a', deleted: false }]);
 });
 
+rules('beforeCommit runs in the merge transaction: its writes commit with the data, its failure rolls the merge back', async ({ harness }) => {
+  const products = datasetNamed('products_hook');
+  await harness.runSnapshot(products, [{ id: 1, price: 10, label: 'a' }]);
+  await harness.db.pool.query(sql.unsafe`CREATE TABLE platform.hook_log (run_id text)`);
+  const merge = (runId: string, beforeCommit: Parameters<typeof mergeSilver>[0]['beforeCommit']) =>
+    mergeSilver({ pool: harness.db.pool, copyIn: harness.copyIn, db: harness.mongo.db, dataset: products, runId, recordStep: false, beforeCommit });
+  await harness.loadRun(products, [{ id: 1, price: 11, label: 'a' }], { runId: 'hook-2' });
+  const before = await tableRows(harness, 'shop__products_hook');
+  try {
+    await merge('hook-2', async () => {
+      throw new PlatformError('test.hook_failed', 'the hook failed');
+    });
+    assert.unreachable('a failing hook should fail the merge');
+  } catch (error) {
+    assert.is((error as PlatformError).code, 'test.hook_failed');
+  }
+  assert.equal(await tableRows(harness, 'shop__products_hook'), before);
+  await merge('hook-2', async (tx) => {
+    await tx.query(sql.unsafe`INSERT INTO platform.hook_log VALUES ('hook-2')`);
+  });
+  const logged = await harness.db.pool.anyFirst(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.hook_log`);
+  assert.equal(logged, ['hook-2']);
+  assert.equal(await currentRows(harness, 'shop__products_hook'), [{ id: 1, price: '11', label: 'a', deleted: false }]);
+  // recordStep: false leaves platform.run_steps to the caller.
+  assert.equal(await listRunSteps(harness.db.pool, 'hook-2'), []);
+});
+
 rules.run();
