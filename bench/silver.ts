@@ -128,6 +128,7 @@ const perSecond = (count: number, ms: number): string => Math.round(count / (ms 
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function main(): Promise<void> {
+  const startupRssMb = Math.round(process.memoryUsage.rss() / 1024 / 1024);
   const env = getEnv();
   const log = createLogger({ format: 'text', fields: {}, level: 'warn', sink: (line) => process.stderr.write(`[services] ${line}\n`) });
   const services = await ensureServices(env, log);
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     const c = change.result.counts;
     process.stdout.write(`\ninitial: stage ${seconds(initial.result.timings.stageMs)} s, merge transaction ${seconds(initial.result.timings.mergeMs)} s\n`);
     process.stdout.write(`change:  stage ${seconds(change.result.timings.stageMs)} s, merge transaction ${seconds(change.result.timings.mergeMs)} s; inserted ${c.inserted}, updated ${c.updated}, closed ${c.closed}, deleted ${c.deleted}, unchanged ${c.unchanged}\n`);
-    process.stdout.write(`peak RSS of the benchmark process: ${peakRssMb()} MB\n`);
+    process.stdout.write(`peak RSS of the benchmark process: ${peakRssMb()} MB (${startupRssMb} MB after start-up, before any rows)\n`);
   } finally {
     await pool.end();
     await withAdmin(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));

@@ -85,6 +85,7 @@ export async function stageSilverBatch(options: StageSilverBatchOptions): Promis
   const map = createSilverRecordMapper(plan);
   const chunkChars = options.chunkChars ?? 262_144;
   const nullRest = plan.columns.map(() => '\\N').join('\t');
+  const mayNeedEscape = plan.columns.map((column) => column.type === 'text' || column.type === 'jsonb');
   const pendingRejects: RejectRow[] = [];
   const seenKeys = createSeenKeyFilter();
   let read = 0;
@@ -112,7 +113,12 @@ export async function stageSilverBatch(options: StageSilverBatchOptions): Promis
           line = `${input.seq}\t${mapped.keyHash}\t\\N\t\\N\tf\tt\t${flagRepeat(mapped.keyHash)}\t${nullRest}\n`;
         } else {
           line = `${input.seq}\t${mapped.keyHash}\t${mapped.scd1Hash}\t${mapped.scd2Hash}\t${mapped.deleted ? 't' : 'f'}\tf\t${flagRepeat(mapped.keyHash as string)}`;
-          for (const value of mapped.values) line += `\t${encodeCopyField(value)}`;
+          const values = mapped.values;
+          for (let index = 0; index < values.length; index += 1) {
+            const value = values[index] as string | null;
+            // Only text and jsonb values can hold characters COPY must escape; the other canonical forms cannot.
+            line += `\t${value === null ? '\\N' : mayNeedEscape[index] ? encodeCopyField(value) : value}`;
+          }
           line += '\n';
         }
         lines.push(line);
