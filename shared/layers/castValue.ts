@@ -37,17 +37,20 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+function notWhole(value: unknown, type: string): CastRejection {
+  return new CastRejection(`${describe(value)} is not a whole number, expected ${type}`);
+}
+
 function castInteger(value: unknown, type: 'integer' | 'bigint'): string | CastRejection {
-  const notWhole = (): CastRejection => new CastRejection(`${describe(value)} is not a whole number, expected ${type}`);
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return notWhole();
+    if (!Number.isInteger(value)) return notWhole(value, type);
     if (!Number.isSafeInteger(value)) return new CastRejection(`${value} is beyond 2^53 and lost precision in JSON; send it as a string`);
     if (type === 'integer' && (value < -2_147_483_648 || value > 2_147_483_647)) return new CastRejection(`${value} is out of range for integer`);
     return String(value);
   }
-  if (typeof value !== 'string') return notWhole();
+  if (typeof value !== 'string') return notWhole(value, type);
   const digits = value.trim();
-  if (!INTEGER.test(digits)) return notWhole();
+  if (!INTEGER.test(digits)) return notWhole(value, type);
   if (digits.length <= 15) {
     const number = Number(digits);
     if (type === 'integer' && (number < -2_147_483_648 || number > 2_147_483_647)) return new CastRejection(`${digits} is out of range for integer`);
