@@ -1,5 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 
+import { createCopyIn, type CopyIn } from '../db/createCopyIn.ts';
 import { createPool } from '../db/createPool.ts';
 import type { DatabasePool } from '../db/sql.ts';
 import { getEnv, type Env } from '../env.ts';
@@ -12,6 +13,8 @@ import { openRawStore } from './openRawStore.ts';
 /** The connections a function process keeps between invocations, opened on first use. */
 export type FunctionResources = {
   readonly pool: () => Promise<DatabasePool>;
+  /** COPY writer on the same database (silver stages its batch with it). */
+  readonly copyIn: () => CopyIn;
   /** The bronze database (the one named in MONGODB_URL). */
   readonly mongo: () => Promise<Db>;
   readonly rawStore: () => RawStore;
@@ -45,6 +48,7 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
   let pool: Promise<DatabasePool> | undefined;
   let client: Promise<MongoClient> | undefined;
   let raw: RawStore | undefined;
+  let copyIn: CopyIn | undefined;
   let secrets: SecretStore | undefined = options.secrets;
   const env = options.env ?? getEnv();
   const remember = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
@@ -53,6 +57,7 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
   };
   return {
     pool: () => (pool ??= remember(createPool({ url: options.databaseUrl ?? env.databaseUrl, maximumPoolSize: 4 }), () => (pool = undefined))),
+    copyIn: () => (copyIn ??= createCopyIn(options.databaseUrl ?? env.databaseUrl)),
     mongo: async () => {
       client ??= remember(createMongoClient({ url: options.mongodbUrl ?? env.mongodbUrl }), () => (client = undefined));
       return (await client).db();

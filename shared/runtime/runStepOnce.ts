@@ -144,7 +144,10 @@ export async function runStepOnce<Resources>(options: RunStepOnceOptions<Resourc
           rows_updated = ${counts.updated}, rows_closed = ${counts.closed}, rows_deleted = ${counts.deleted},
           rows_rejected = ${counts.rejected}, rows_unchanged = ${counts.unchanged}
       WHERE run_id = ${request.runId} AND step = ${step} AND chunk = ${request.chunk}
-        AND status = 'running' AND attempt = ${claimed.attempt}
+        AND attempt = ${claimed.attempt}
+        -- 'succeeded' too: a step may record its outcome inside its own transaction (silver does, so a
+        -- crash right after its commit replays the counts instead of merging again); this completes it.
+        AND status IN ('running', 'succeeded')
       RETURNING attempt`);
     if (updated === null) {
       log.warn('step.superseded', { attempt: claimed.attempt, note: 'a newer attempt claimed this chunk; its record stands' });

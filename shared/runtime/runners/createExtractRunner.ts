@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import type { FunctionResources } from '../createFunctionResources.ts';
 import type { StepOutcome, StepRunner } from '../steps.ts';
-import { loadDatasetStepRun } from './loadStepRun.ts';
+import { loadDatasetStepRun } from './loadDatasetStepRun.ts';
 
 /** Rejected records kept in a chunk's `detail.rejects`; the rest are counted in `rows_rejected` only (results travel over HTTP). */
 export const MAX_REJECTS_IN_DETAIL = 50;

@@ -1,11 +1,40 @@
+import { z } from 'zod';
+
+import { loadBronze } from '../../bronze/loadBronze.ts';
+import { ValidationError } from '../../errors.ts';
+import { createLogger } from '../../log.ts';
 import type { FunctionResources } from '../createFunctionResources.ts';
 import type { StepRunner } from '../steps.ts';
-import { stepUnavailable } from './stepUnavailable.ts';
+import { loadDatasetStepRun } from './loadDatasetStepRun.ts';
+
+const checkpointSchema = z.strictObject({ nextPart: z.number().int().min(0) });
+
+/** Milliseconds kept free at the end of the budget: a part that starts just before the deadline still has to be written. */
+const PART_RESERVE_MS = 3000;
 
 /**
- * Loads the run's raw files into the bronze collection (one document per record, audit fields, idempotent per raw file).
- * Runs on shared/bronze; until that library is part of the build it answers `step.unavailable` (501).
+ * The bronze step: loads the run's raw parts into the bronze collection `<source>__<dataset>`
+ * (shared/bronze), part by part; near the deadline it stops with the next part as checkpoint.
+ * Reloading is a no-op (loaded parts are marked), so a redelivered chunk changes nothing.
+ * Counts: `read` records read from raw, `inserted` documents written, `unchanged` records already in bronze.
  */
-export const runBronzeStep: StepRunner<FunctionResources> = async () => {
-  throw stepUnavailable('bronze', 'bronze', 'shared/bronze');
+export const runBronzeStep: StepRunner<FunctionResources> = async (context, resources) => {
+  const pool = await resources.pool();
+  const run = await loadDatasetStepRun(pool, context.request);
+  const parsed = context.request.checkpoint === undefined || context.request.checkpoint === null ? undefined : checkpointSchema.safeParse(context.request.checkpoint);
+  if (parsed !== undefined && !parsed.success) {
+    throw new ValidationError('bronze.bad_checkpoint', `The bronze checkpoint of run ${run.runId} is not one the bronze step wrote (${parsed.error.issues[0]?.message}); dispatch chunk 0 again, reloading is a no-op.`, { context: { runId: run.runId } });
+  }
+  const result = await loadBronze({
+    rawStore: resources.rawStore(),
+    db: await resources.mongo(),
+    dataset: run.ref,
+    run: { runId: run.runId, startedAt: run.raw.startedAt },
+    checkpoint: parsed?.data ?? null,
+    deadline: context.deadline - PART_RESERVE_MS,
+    log: createLogger().child({ run_id: run.runId, source: run.raw.source, dataset: run.raw.dataset, chunk: context.request.chunk }),
+  });
+  const counts = { read: result.read, inserted: result.inserted, unchanged: result.read - result.inserted };
+  const detail = { collection: result.collection, files: result.files, skipped_files: result.skippedFiles };
+  return result.status === 'continue' && result.checkpoint !== null ? { status: 'continue', checkpoint: result.checkpoint, counts, detail } : { status: 'done', counts, detail };
 };

@@ -50,13 +50,13 @@ functions('a step request for a run that does not exist is a 404 run.not_found',
   assert.is(((await response.json()) as { error: { code: string } }).error.code, 'run.not_found');
 });
 
-functions('a step whose library is not in the build answers 501 step.unavailable and records the failed chunk', async ({ gateway, db }) => {
+functions('a step for a dataset the catalog does not hold answers 404 metadata.dataset_not_found and records the failed chunk', async ({ gateway, db }) => {
   const response = await post(`${gateway.url}/function/bronze`, { runId: 'e2e-1', source: 'demo', dataset: 'expenses', chunk: 0 });
-  assert.is(response.status, 501);
-  assert.is(((await response.json()) as { error: { code: string } }).error.code, 'step.unavailable');
+  assert.is(response.status, 404);
+  assert.is(((await response.json()) as { error: { code: string } }).error.code, 'metadata.dataset_not_found');
   const row = await db.pool.one(sql.type(z.object({ status: z.string(), code: z.string() }))`
     SELECT status, error->>'code' AS code FROM platform.run_steps WHERE run_id = 'e2e-1' AND step = 'bronze' AND chunk = 0`);
-  assert.equal(row, { status: 'failed', code: 'step.unavailable' });
+  assert.equal(row, { status: 'failed', code: 'metadata.dataset_not_found' });
 });
 
 functions('a step dispatched asynchronously reports its status and error body to the callback URL', async ({ gateway, receiver }) => {
