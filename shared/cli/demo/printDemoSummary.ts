@@ -51,12 +51,11 @@ export function printDemoSummary(summary: DemoSummary, snapshots: readonly Snaps
   for (const dataset of summary.datasets) {
     lines.push(`  SELECT * FROM ${dataset.table} WHERE _is_current AND NOT _is_deleted;   -- ${dataset.dataset} as it is now`);
   }
-  const example = summary.datasets.find((dataset) => dataset.histories.length > 0 && dataset.key.length === 1);
-  if (example !== undefined) {
-    const differing = [...new Set(example.histories.flatMap((history) => history.versions.flatMap((version) => Object.keys(version.values))))];
-    const keys = example.histories.slice(0, 3).map((history) => `'${history.key.replaceAll("'", "''")}'`).join(', ');
-    const column = example.key[0]!;
-    lines.push(`  SELECT ${[column, ...differing, '_valid_from', '_valid_to', '_is_current', '_is_deleted'].join(', ')} FROM ${example.table} WHERE ${column} IN (${keys}) ORDER BY ${column}, _valid_from;   -- their history`);
+  for (const dataset of summary.datasets.filter((entry) => entry.histories.length > 0 && entry.key.length === 1)) {
+    const differing = [...new Set(dataset.histories.flatMap((history) => history.versions.flatMap((version) => Object.keys(version.values))))];
+    const keys = dataset.histories.slice(0, 3).map((history) => `'${history.key.replaceAll("'", "''")}'`).join(', ');
+    const column = dataset.key[0]!;
+    lines.push(`  SELECT ${[column, ...differing, '_valid_from', '_valid_to', '_is_current', '_is_deleted'].join(', ')} FROM ${dataset.table} WHERE ${column} IN (${keys}) ORDER BY ${column}, _valid_from;   -- their history`);
   }
   for (const model of summary.models) {
     lines.push(`  SELECT * FROM ${model.table};`);

@@ -21,7 +21,7 @@ export type RunDemoOptions = {
   readonly snapshots?: readonly string[];
   /** Gold models each change must rebuild. Default `monthly_spending`. */
   readonly models?: readonly string[];
-  /** Milliseconds between polls of the orchestrator. Default 500. */
+  /** Milliseconds between polls of the orchestrator. Default 200. */
   readonly pollMs?: number;
 };
 
@@ -54,7 +54,7 @@ export async function runDemo(options: RunDemoOptions): Promise<boolean> {
     io.out(`demo: loading the ${source} exports (${snapshots.map((dir) => path.basename(dir)).join(', ')}) through raw → bronze → silver → gold`);
     const outcomes: SnapshotOutcome[] = [];
     for (const snapshotDir of snapshots) {
-      const outcome = await loadSnapshot({ client, io, snapshotDir, inbox, source, models: options.models ?? ['monthly_spending'], pollMs: options.pollMs });
+      const outcome = await loadSnapshot({ client, io, snapshotDir, inbox, source, models: options.models ?? ['monthly_spending'], pollMs: options.pollMs ?? 200 });
       outcomes.push(outcome);
       if (outcome.failed.length > 0) {
         for (const detail of outcome.failed) {
