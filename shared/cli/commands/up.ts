@@ -62,7 +62,8 @@ export const upCommand: Command = {
         code = outcome;
         if (exitAfterDemo || outcome === 130) return code;
       }
-      io.out(`ready: ${platform.gateway.url} — try \`dp run bank --wait\`, \`dp runs\`, \`dp status\` in another terminal; Ctrl-C stops`);
+      const gatewayFlag = platform.gateway.url === env.gatewayUrl ? '' : ` --gateway=${platform.gateway.url}`;
+      io.out(`ready: ${platform.gateway.url} — try \`dp run bank --wait${gatewayFlag}\`, \`dp runs${gatewayFlag}\`, \`dp status${gatewayFlag}\` in another terminal; Ctrl-C stops`);
       await stopping;
       return code;
     } finally {
