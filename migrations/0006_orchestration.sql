@@ -43,7 +43,8 @@ CREATE TABLE platform.schedule_slots (
   -- The schedule the slot was computed from; a changed schedule starts counting from the change.
   schedule      text        NOT NULL,
   last_slot_at  timestamptz NOT NULL,
-  last_run_id   text        REFERENCES platform.runs (run_id) ON DELETE SET NULL,
+  -- The run the last slot started (or its skip record); checked at commit, since the slot is claimed first.
+  last_run_id   text        REFERENCES platform.runs (run_id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
   updated_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (source, dataset)
 );
