@@ -58,7 +58,7 @@ export async function startGatewayProxy(): Promise<GatewayProxy> {
         response.writeHead(202, { 'x-call-id': randomUUID() }).end();
         return;
       }
-      const callId = isJob && proxy.deliverTwice ? { 'x-call-id': randomUUID() } : {};
+      const callId: Record<string, string> = isJob && proxy.deliverTwice ? { 'x-call-id': randomUUID() } : {};
       const answer = await forward(request, body, callId);
       if (isJob && proxy.deliverTwice) {
         proxy.interfered.push(seen);
