@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,19 +9,10 @@ import { startLocalS3, type LocalS3 } from '../../../../shared/local/s3Server.ts
 import { createRawStore } from '../../../../shared/raw/createRawStore.ts';
 import { createS3ObjectStore } from '../../../../shared/raw/createS3ObjectStore.ts';
 import type { RawRunRef } from '../../../../shared/raw/rawStore.ts';
+import { freePort } from '../../../support/freePort.ts';
 
 const s3 = suite<{ server: LocalS3 }>('createS3ObjectStore');
 const credentials = { accessKeyId: 'dataplatform', secretAccessKey: 'dataplatform-secret' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 s3.before(async (context) => {
   context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'raw', log: createLogger({ level: 'warn' }) });

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,20 +13,11 @@ import { startLocalS3, type LocalS3 } from '../../../../shared/local/s3Server.ts
 import type { RawRunRef } from '../../../../shared/raw/rawStore.ts';
 import { redact } from '../../../../shared/redact.ts';
 import { openRawStore } from '../../../../shared/runtime/openRawStore.ts';
+import { freePort } from '../../../support/freePort.ts';
 
 type Context = { server: LocalS3; dir: string };
 const raw = suite<Context>('openRawStore');
 const run: RawRunRef = { source: 'bank', dataset: 'accounts', runId: 'run-7', startedAt: new Date('2026-05-04T03:02:01Z') };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 raw.before(async (context) => {
   context.dir = mkdtempSync(path.join(os.tmpdir(), 'dp-raw-'));
