@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+import { sql, type DatabasePool } from '../db/sql.ts';
+import { PlatformError, ValidationError } from '../errors.ts';
+import type { GoldModel } from '../metadata/schema.ts';
+
+export type GoldBuildResult = {
+  readonly model: string;
+  /** `gold.<model>` */
+  readonly table: string;
+  readonly rows: number;
+  readonly durationMs: number;
+};
+
+/**
+ * A model's SELECT as a SQL fragment. The text is authored by the owner of the metadata and trusted
+ * like a migration, so it is embedded as written: a template with no holes, which is what slonik
+ * builds from a literal. It carries no bound values, and a second statement is refused by Postgres'
+ * extended protocol.
+ */
+function modelFragment(text: string): ReturnType<typeof sql.fragment> {
+  const strings = Object.freeze(Object.assign([text], { raw: Object.freeze([text]) })) as unknown as TemplateStringsArray;
+  return sql.fragment(strings);
+}
+
+/**
+ * Builds `gold.<model>` from the model's SELECT: the result goes into a new table, which then
+ * replaces the previous one in the same transaction, so readers see the old table or the new one,
+ * never a missing or half-built one. A failing model leaves the previous table as it was and raises
+ * a PlatformError (`gold.model_failed`) naming the model and carrying Postgres' error.
+ */
+export async function buildGoldModel(pool: DatabasePool, model: GoldModel, sqlText: string): Promise<GoldBuildResult> {
+  const select = sqlText.trim().replace(/;\s*$/, '').trim();
+  if (select === '') {
+    throw new ValidationError('gold.model_empty', `Gold model \`${model.name}\`: its SQL file ${model.sql} is empty; write one SELECT whose result becomes gold.${model.name}.`, { context: { model: model.name } });
+  }
+  const target = sql.identifier(['gold', model.name]);
+  const building = `${model.name}__build`;
+  const started = Date.now();
+  try {
+    const rows = await pool.transaction(async (tx) => {
+      await tx.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier(['gold', building])}`);
+      await tx.query(sql.unsafe`CREATE TABLE ${sql.identifier(['gold', building])} AS ${modelFragment(select)}`);
+      const count = await tx.oneFirst(sql.type(z.object({ rows: z.bigint() }))`SELECT count(*) AS rows FROM ${sql.identifier(['gold', building])}`);
+      await tx.query(sql.unsafe`DROP TABLE IF EXISTS ${target}`);
+      await tx.query(sql.unsafe`ALTER TABLE ${sql.identifier(['gold', building])} RENAME TO ${sql.identifier([model.name])}`);
+      await tx.query(sql.unsafe`COMMENT ON TABLE ${target} IS ${sql.literalValue(`Gold model ${model.name} (${model.sql}); rebuilt as a whole on every run.`)}`);
+      return Number(count);
+    });
+    return { model: model.name, table: `gold.${model.name}`, rows, durationMs: Date.now() - started };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const sqlState = error instanceof PlatformError ? error.context.sqlState : undefined;
+    throw new PlatformError('gold.model_failed', `Gold model \`${model.name}\` (${model.sql}) failed, and gold.${model.name} was left as it was: ${detail} Fix the model's SQL and run it again.`, {
+      cause: error,
+      retryable: error instanceof PlatformError && error.retryable,
+      context: { model: model.name, sqlState },
+    });
+  }
+}
