@@ -15,7 +15,8 @@ import { sumStepCounts } from './sumStepCounts.ts';
  * `gold_changed` (a model is rebuilt whole, so its success counts as a change). Each event starts gold runs
  * for the models that read the changed dataset or model *directly*; models further down start from those
  * models' own events, so every model is rebuilt after the models it reads. A gold run that event triggers
- * found busy gets one follow-up run, since the rebuild in progress may have missed their changes.
+ * found busy *and already rebuilding* gets one follow-up run, since that rebuild may have missed their changes
+ * (a rebuild still waiting in the queue reads them anyway).
  * Returns the ids of the runs started.
  */
 export async function completeRun(tx: DatabaseTransactionConnection, context: OrchestratorContext, run: RunRecord, now: Date): Promise<string[]> {

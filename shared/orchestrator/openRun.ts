@@ -1,6 +1,7 @@
 import type { DatabaseTransactionConnection } from '../db/sql.ts';
 import { TransientError } from '../errors.ts';
 import { findActiveRun } from './findActiveRun.ts';
+import { hasRunStarted } from './hasRunStarted.ts';
 import { insertActiveRun } from './insertActiveRun.ts';
 import { insertDispatchedStep } from './insertDispatchedStep.ts';
 import { insertSkippedRun } from './insertSkippedRun.ts';
@@ -25,7 +26,9 @@ export type OpenRunOptions = {
 /**
  * Records a trigger in the caller's transaction: a `running` run with its first step written as `dispatched`
  * (extract to the source's connector function, or the gold step), or — when the dataset already has an active
- * run — a `skipped` run that points at it. Nothing is sent here; the caller sends after committing.
+ * run — a `skipped` run that points at it. A skipped gold trigger notes whether the active rebuild had already
+ * started (`active_run_started`), which decides whether it must run once more. Nothing is sent here; the caller
+ * sends after committing.
  */
 export async function openRun(tx: DatabaseTransactionConnection, options: OpenRunOptions): Promise<OpenedRun> {
   const { target } = options;
@@ -53,7 +56,9 @@ export async function openRun(tx: DatabaseTransactionConnection, options: OpenRu
     }
     const active = await findActiveRun(tx, run.kind, run.source, run.dataset);
     if (active !== null) {
-      await insertSkippedRun(tx, run, active, options.now);
+      // A gold rebuild still waiting in the queue will read the new data anyway; one already running may not have.
+      const skipped = target.kind === 'gold' ? { ...run, triggerDetail: { ...run.triggerDetail, active_run_started: await hasRunStarted(tx, active) } } : run;
+      await insertSkippedRun(tx, skipped, active, options.now);
       return { outcome: 'skipped', run_id: run.runId, kind: run.kind, source: run.source, dataset: run.dataset, skipped_for: active };
     }
   }

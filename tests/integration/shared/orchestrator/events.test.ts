@@ -86,7 +86,8 @@ test('a change that arrives while its model is rebuilding is skipped, and the mo
   const revenue = goldOrder(h.dispatcher.take(), 'revenue')!;
   await h.orchestrator.handleCallback(callbackFor(revenue, { status: 'done' }));
   const value = goldOrder(h.dispatcher.take(), 'customer_value')!;
-  // customer_value is rebuilding when shop.customers changes.
+  // customer_value is rebuilding (its function claimed the step) when shop.customers changes.
+  await db.pool.query(sql.unsafe`UPDATE platform.run_steps SET status = 'running', started_at = now() WHERE run_id = ${value.target.runId}`);
   await runDataset(h, 'customers', { updated: 2 });
   const skipped = (await goldRuns(db)).filter((run) => run.status === 'skipped');
   assert.equal(skipped.map((run) => [run.dataset, run.skipped_for]), [['customer_value', value.target.runId]]);
@@ -97,6 +98,17 @@ test('a change that arrives while its model is rebuilding is skipped, and the mo
   assert.equal(next.map((order) => order.request.dataset).sort(), ['customer_value', 'dashboard'], 'the follow-up rebuild and the dependent');
   const rerun = (await goldRuns(db)).find((run) => run.run_id === goldOrder(next, 'customer_value')!.target.runId)!;
   assert.equal(rerun.trigger_detail, { event: 'rerun', upstream_run: value.target.runId, skipped: [skipped[0]!.run_id] });
+});
+
+test('a change that arrives while its model still waits in the queue is skipped without a second rebuild: the queued one reads it', async ({ db, h }) => {
+  await runDataset(h, 'orders', { inserted: 1 });
+  await h.orchestrator.handleCallback(callbackFor(goldOrder(h.dispatcher.take(), 'revenue')!, { status: 'done' }));
+  const value = goldOrder(h.dispatcher.take(), 'customer_value')!;
+  await runDataset(h, 'customers', { updated: 2 });
+  const skipped = (await goldRuns(db)).filter((run) => run.status === 'skipped');
+  assert.equal(skipped.map((run) => [run.dataset, run.trigger_detail.active_run_started]), [['customer_value', false]]);
+  await h.orchestrator.handleCallback(callbackFor(value, { status: 'done' }));
+  assert.equal(h.dispatcher.take().map((order) => order.request.dataset), ['dashboard'], 'no follow-up rebuild of customer_value');
 });
 
 test.run();
