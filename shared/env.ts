@@ -105,6 +105,18 @@ export type Env = {
   readonly archiveDir: string;
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
+
+  // The orchestrator (docs/orchestration.md).
+  /** Base URL step callbacks are sent to: `<base>/function/orchestrator/callback?…`. DP_CALLBACK_BASE_URL, default DP_GATEWAY_URL. */
+  readonly callbackBaseUrl: string;
+  /** Milliseconds after which a sent step without a callback is dispatched again by the tick. DP_CALLBACK_TIMEOUT_SECONDS, default 180 s. */
+  readonly callbackTimeoutMs: number;
+  /** Attempts per step chunk (the first one included) before the run fails. DP_MAX_ATTEMPTS, default 4. */
+  readonly maxAttempts: number;
+  /** Delay before the second attempt of a failed step, in milliseconds; doubles per attempt. DP_RETRY_BASE_MS, default 30000. */
+  readonly retryBaseMs: number;
+  /** Longest delay between two attempts, in milliseconds. DP_RETRY_MAX_MS, default 900000 (15 minutes). */
+  readonly retryMaxMs: number;
 };
 
 export type SecretsProviderKind = 'files' | 'infisical' | 'env';
@@ -264,6 +276,11 @@ export function loadEnv(source: Source = process.env): Env {
     inboxDir: path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox'),
     archiveDir: path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive'),
     demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
+    callbackBaseUrl: readUrl(source, 'DP_CALLBACK_BASE_URL', gatewayUrl, ['http:', 'https:']).value.replace(/\/+$/, ''),
+    callbackTimeoutMs: readInteger(source, 'DP_CALLBACK_TIMEOUT_SECONDS', 180, 1, 86_400, 'seconds') * 1000,
+    maxAttempts: readInteger(source, 'DP_MAX_ATTEMPTS', 4, 1, 100, 'attempts'),
+    retryBaseMs: readInteger(source, 'DP_RETRY_BASE_MS', 30_000, 0, 3_600_000, 'milliseconds'),
+    retryMaxMs: readInteger(source, 'DP_RETRY_MAX_MS', 900_000, 0, 86_400_000, 'milliseconds'),
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * orchestrator — starts runs, takes step callbacks and webhooks, answers status, and reconciles
- * on its cron schedule. Routes: see createOrchestratorHandler and docs/functions.md.
+ * on its cron schedule. Routes: see createOrchestratorHandler and docs/functions.md; the logic:
+ * shared/orchestrator and docs/orchestration.md.
  */
+import { createOrchestratorFromEnv } from '../../shared/orchestrator/createOrchestratorFromEnv.ts';
 import { createOrchestratorHandler } from '../../shared/runtime/createOrchestratorHandler.ts';
-import { createUnavailableOrchestrator } from '../../shared/runtime/orchestratorApi.ts';
 
-export default createOrchestratorHandler(createUnavailableOrchestrator());
+export default createOrchestratorHandler(createOrchestratorFromEnv());

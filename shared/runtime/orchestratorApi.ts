@@ -46,8 +46,8 @@ export type StepCallback = {
   /** HTTP status of the step function (503 when the queue-worker could not reach it). */
   readonly functionStatus: number;
   readonly durationSeconds: number | undefined;
-  /** Which step this answers, from the callback URL's `run`, `step` and `chunk` query parameters. */
-  readonly target: { readonly runId: string; readonly step: StepName; readonly chunk: number } | undefined;
+  /** Which step this answers, from the callback URL's `run`, `step`, `chunk` and `attempt` query parameters. */
+  readonly target: { readonly runId: string; readonly step: StepName; readonly chunk: number; readonly attempt?: number } | undefined;
   /** A 2xx answer that is a StepResult. */
   readonly result: StepResult | undefined;
   /** A non-2xx answer's error body. */

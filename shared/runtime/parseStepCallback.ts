@@ -17,6 +17,7 @@ const targetSchema = z.object({
   run: z.string().min(1),
   step: z.enum(STEP_NAMES),
   chunk: z.coerce.number().int().min(0),
+  attempt: z.coerce.number().int().min(1).optional(),
 });
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean().default(false) }) });
@@ -48,7 +49,9 @@ export function parseStepCallback(event: Pick<FunctionEvent, 'headers' | 'query'
     functionName: headers['x-function-name'],
     functionStatus: headers['x-function-status'],
     durationSeconds: headers['x-duration-seconds'],
-    target: targetParsed.success ? { runId: targetParsed.data.run, step: targetParsed.data.step, chunk: targetParsed.data.chunk } : undefined,
+    target: targetParsed.success
+      ? { runId: targetParsed.data.run, step: targetParsed.data.step, chunk: targetParsed.data.chunk, ...(targetParsed.data.attempt === undefined ? {} : { attempt: targetParsed.data.attempt }) }
+      : undefined,
     result: parsedResult,
     error: parsedError,
     unparsed: parsedResult === undefined && parsedError === undefined && text !== '' ? text.slice(0, UNPARSED_LIMIT) : undefined,

@@ -69,20 +69,21 @@ functions('a step dispatched asynchronously reports its status and error body to
   assert.is((JSON.parse(callback.body.toString()) as { error: { code: string } }).error.code, 'run.not_found');
 });
 
-functions('the orchestrator routes and validates; its logic answers 501 until the orchestration is built', async ({ gateway }) => {
+functions('the orchestrator routes and validates, and answers status from the database', async ({ gateway }) => {
   const invalid = await post(`${gateway.url}/function/orchestrator/runs`, { source: 'Demo!' });
   assert.is(invalid.status, 400);
   const status = await fetch(`${gateway.url}/function/orchestrator/status`);
-  assert.is(status.status, 501);
-  assert.is(((await status.json()) as { error: { code: string } }).error.code, 'orchestrator.unavailable');
+  assert.is(status.status, 200);
+  const body = (await status.json()) as { metadata: unknown; datasets: unknown[] };
+  assert.equal([body.metadata, body.datasets], [null, []], 'no metadata synced into this database');
 });
 
 functions("a cron-connector call on files goes through the gateway to the orchestrator's POST /runs", async ({ gateway }) => {
   const response = await fetch(`${gateway.url}/function/files`, { method: 'POST', headers: { 'X-Connector': 'cron-connector', 'X-Topic': 'cron-function' } });
-  assert.is(response.status, 501, "the orchestrator's answer comes back through files");
-  const body = (await response.json()) as { error: { code: string; context: { operation: string } } };
-  assert.is(body.error.code, 'orchestrator.unavailable');
-  assert.is(body.error.context.operation, 'start runs');
+  assert.is(response.status, 404, "the orchestrator's answer comes back through files");
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  assert.is(body.error.code, 'metadata.not_synced');
+  assert.match(body.error.message, /dp metadata sync/);
 });
 
 functions.run();

@@ -63,9 +63,10 @@ layout("the compiled entrypoint named by template.yml's fprocess serves the hand
   });
   const health = await fetch(`http://127.0.0.1:${context.fn.port}/_/health`);
   assert.is(health.status, 200);
-  const status = await fetch(`http://127.0.0.1:${context.fn.port}/status`);
-  assert.is(status.status, 501);
-  assert.is(((await status.json()) as { error: { code: string } }).error.code, 'orchestrator.unavailable');
+  // A request the compiled handler routes and refuses before it needs a database.
+  const refused = await fetch(`http://127.0.0.1:${context.fn.port}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'Not A Name!' }) });
+  assert.is(refused.status, 400);
+  assert.match(((await refused.json()) as { error: { message: string } }).error.message, /start-runs request/);
 });
 
 layout('without shared/ in the build context (configuration.copy forgotten) layout.sh stops with the fix', ({ dir }) => {

@@ -1,0 +1,59 @@
+import type { DatabasePool } from '../db/sql.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { loadCatalog } from '../metadata/catalog/loadCatalog.ts';
+import type { OrchestratorApi } from '../runtime/orchestratorApi.ts';
+import type { SecretStore } from '../secrets/secretStore.ts';
+import { describeRun } from './describeRun.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import { handleCallback } from './handleCallback.ts';
+import { handleWebhook } from './handleWebhook.ts';
+import { openRuns } from './openRuns.ts';
+import { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './orchestratorConfig.ts';
+import type { OrchestratorContext } from './orchestratorContext.ts';
+import { readStatus } from './readStatus.ts';
+import { resolveRunTargets } from './resolveRunTargets.ts';
+import { runTick } from './runTick.ts';
+import { selectRuns } from './selectRuns.ts';
+
+export type CreateOrchestratorOptions = {
+  readonly pool: DatabasePool;
+  readonly dispatcher: Dispatcher;
+  /** Where webhook secrets are read (metadata `webhook_secret`). */
+  readonly secrets: Pick<SecretStore, 'get'>;
+  /** Clock in epoch milliseconds. Default Date.now. */
+  readonly clock?: { readonly now: () => number };
+  /** Limits and timings; what is left out takes DEFAULT_ORCHESTRATOR_CONFIG. */
+  readonly config?: Partial<OrchestratorConfig>;
+  readonly log?: Logger;
+};
+
+/**
+ * The orchestrator over Postgres: runs, steps and events live in `platform.*`, so any instance (any
+ * invocation of the function) can continue any run. Implements the OrchestratorApi the function's routes call.
+ */
+export function createOrchestrator(options: CreateOrchestratorOptions): OrchestratorApi {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const context: OrchestratorContext = {
+    pool: options.pool,
+    dispatcher: options.dispatcher,
+    secrets: options.secrets,
+    now: () => clock.now(),
+    config: { ...DEFAULT_ORCHESTRATOR_CONFIG, ...options.config },
+    log: options.log ?? createLogger({ fields: { fn: 'orchestrator' } }),
+  };
+  return {
+    startRuns: async (request) => {
+      const catalog = await loadCatalog(context.pool);
+      const targets = resolveRunTargets(catalog.metadata, request);
+      const detail = 'connector' in request ? { connector: request.connector } : {};
+      const opened = await openRuns(context, catalog, targets, request.trigger, { ...detail, ...(request.full ? { full: true } : {}) });
+      return { status: targets.length === 0 ? 200 : 202, body: opened };
+    },
+    listRuns: async (query) => ({ status: 200, body: { runs: await selectRuns(context.pool, query) } }),
+    getRun: (runId) => describeRun(context, runId),
+    handleCallback: (callback) => handleCallback(context, callback),
+    handleWebhook: (delivery) => handleWebhook(context, delivery),
+    tick: (request) => runTick(context, request),
+    status: () => readStatus(context),
+  };
+}

@@ -1,0 +1,17 @@
+import type { DatabasePool } from '../db/sql.ts';
+import type { Logger } from '../log.ts';
+import type { SecretStore } from '../secrets/secretStore.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { OrchestratorConfig } from './orchestratorConfig.ts';
+
+/** What every orchestrator operation works with: passed in, so tests hand in real services or small fakes. */
+export type OrchestratorContext = {
+  readonly pool: DatabasePool;
+  readonly dispatcher: Dispatcher;
+  /** Where the webhook secrets (metadata `webhook_secret`) are read. */
+  readonly secrets: Pick<SecretStore, 'get'>;
+  /** Current time in epoch milliseconds; every timestamp the orchestrator writes or compares comes from it. */
+  readonly now: () => number;
+  readonly config: OrchestratorConfig;
+  readonly log: Logger;
+};
