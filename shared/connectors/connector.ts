@@ -21,6 +21,11 @@ export type Page<S> = {
   /** The state after this page: where a continuation starts. */
   readonly state: S;
   readonly rejects?: readonly RejectedRecord[];
+  /**
+   * Write this page as a part even when it holds no records: a full snapshot that is empty (an export
+   * with only a header) must reach silver as "no keys", which deletes them, rather than as "nothing loaded".
+   */
+  readonly emptySnapshot?: boolean;
 };
 
 /** What a connector's page generator returns when the dataset is complete. */
@@ -173,7 +178,7 @@ export abstract class Connector<C, E, S> {
         };
       }
       const page = next.value;
-      if (page.records.length > 0) {
+      if (page.records.length > 0 || page.emptySnapshot === true) {
         await context.raw.writePart(run, part, page.records, page.origin);
         part += 1;
         pages += 1;

@@ -155,6 +155,12 @@ export class FilesConnector extends Connector<FilesConfig, FilesExtract, FilesSt
       // rejects of a file are reported once, with its first page (a continuation re-reads the file)
       let rejectsReported = state.current !== null;
       let written = state.current?.written ?? 0;
+      if (parsed.records.length === 0 && input.ref.dataset.load === 'full' && state.current === null) {
+        // An export with a header and no rows is a snapshot of an empty dataset: it still becomes a (empty) raw part.
+        state = { ...state, current: { sha256, written: 0 } };
+        yield { records: [], origin: name, rejects: parsed.rejects, state, emptySnapshot: true };
+        rejectsReported = true;
+      }
       while (written < parsed.records.length) {
         const end = Math.min(parsed.records.length, written + extract.batch_size);
         const records = parsed.records.slice(written, end);

@@ -146,6 +146,24 @@ files('a full-load dataset imports one snapshot file per run, oldest name first'
   assert.is(none.unchanged, true, 'no file: the orchestrator must not treat it as an empty snapshot');
 });
 
+files('a full-load export with a header and no rows is an empty snapshot: one empty part, not "unchanged"', async (context) => {
+  const ref = refFor('full');
+  await writeFile(path.join(context.inbox, 'snapshot-2026-03.csv'), 'id,amount\n');
+  const run = await startRun(context, ref);
+  const result = await extract(context, ref, run);
+  assert.is(result.unchanged, undefined);
+  assert.is(result.records, 0);
+  const parts = await context.harness.raw.listParts(run);
+  assert.equal(parts.map((part) => [part.part, part.records]), [[0, 0]]);
+  assert.equal(await readdir(context.inbox), []);
+  // a delta dataset has no snapshot to empty: a header-only file writes nothing
+  const delta = refFor('delta');
+  await writeFile(path.join(context.inbox, 'changes.csv'), 'id,amount\n');
+  const deltaRun = await startRun(context, delta);
+  await extract(context, delta, deltaRun);
+  assert.equal(await context.harness.raw.listParts(deltaRun), []);
+});
+
 files('stopping at the time budget mid-file and resuming yields exactly the records of one uninterrupted run', async (context) => {
   const rows = Array.from({ length: 7 }, (_, i) => `r${i},${i}`).join('\n');
   const ref = refFor('delta', { batch_size: 2 });
