@@ -28,7 +28,7 @@ function statusMayPass(status: number): boolean {
 /**
  * Turns a failed step answer into the error the run records, and decides whether another attempt may
  * succeed: the error's own `retryable` flag, or a status that says so (5xx but 501, 408, 429). A 4xx (bad
- * input, a refused request), 501 (`step.unavailable`) and validation errors are final. Messages are redacted.
+ * input, a refused request), 501 (not implemented) and validation errors are final. Messages are redacted.
  */
 export function classifyFailure(answer: FailedAnswer): StepError {
   const status = answer.functionStatus;
