@@ -149,13 +149,13 @@ test('attempts used up: the run fails with the last error, naming the step', asy
   assert.match(error.message, /^extract \(chunk 0\) failed after 3 attempts: try 3$/);
 });
 
-test('a non-retryable error (501 step.unavailable, a 400) fails the run at once', async ({ db, h }) => {
+test('a non-retryable error (501 not implemented, a 400) fails the run at once', async ({ db, h }) => {
   const extract = await start(h, 'orders');
-  const reply = await h.orchestrator.handleCallback(callbackFor(extract, { httpStatus: 501, error: { code: 'step.unavailable', message: 'The extract step of files needs shared/connectors', retryable: false } }));
+  const reply = await h.orchestrator.handleCallback(callbackFor(extract, { httpStatus: 501, error: { code: 'step.not_implemented', message: 'This function does not run the extract step', retryable: false } }));
   assert.is((reply.body as { outcome: string }).outcome, 'run_failed');
   const run = await runStatus(db, extract.target.runId);
   assert.is(run.status, 'failed');
-  assert.is((run.error as { code: string }).code, 'step.unavailable');
+  assert.is((run.error as { code: string }).code, 'step.not_implemented');
   assert.match((run.error as { message: string }).message, /with an error a retry cannot fix/);
 
   const other = await start(h, 'customers');

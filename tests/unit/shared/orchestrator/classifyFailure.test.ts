@@ -16,7 +16,7 @@ test("an error body's retryable flag decides for 5xx; 5xx without a flag still m
 test('4xx, 501 and validation errors are final, whatever the body says', () => {
   assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', true), unparsed: undefined }).retryable, false);
   assert.is(classifyFailure({ functionStatus: 404, error: body('run.not_found', false), unparsed: undefined }).retryable, false);
-  assert.is(classifyFailure({ functionStatus: 501, error: body('step.unavailable', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 501, error: body('step.not_implemented', false), unparsed: undefined }).retryable, false);
   assert.is(classifyFailure({ functionStatus: 429, error: body('rate.limited', false), unparsed: undefined }).retryable, true);
 });
 
