@@ -5,6 +5,17 @@
 import superjson, { type SuperJSONResult } from 'superjson';
 import { z } from 'zod';
 
+/** The row-count columns of `platform.run_steps` (int8, so bigint), shared by every reader of step rows. */
+export const stepRowCountsShape = {
+  rows_read: z.bigint(),
+  rows_inserted: z.bigint(),
+  rows_updated: z.bigint(),
+  rows_closed: z.bigint(),
+  rows_deleted: z.bigint(),
+  rows_rejected: z.bigint(),
+  rows_unchanged: z.bigint(),
+};
+
 export const RUN_KINDS = ['dataset', 'gold'] as const;
 export const TRIGGER_KINDS = ['schedule', 'event', 'webhook', 'manual', 'retry'] as const;
 export const RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
@@ -63,13 +74,7 @@ export const stepRowSchema = z.object({
   /** The checkpoint as the step returned it (stored with superjson). */
   checkpoint: z.unknown().transform((value) => (value === null || value === undefined ? null : superjson.deserialize(value as SuperJSONResult))),
   next_attempt_at: z.date().nullable(),
-  rows_read: z.bigint(),
-  rows_inserted: z.bigint(),
-  rows_updated: z.bigint(),
-  rows_closed: z.bigint(),
-  rows_deleted: z.bigint(),
-  rows_rejected: z.bigint(),
-  rows_unchanged: z.bigint(),
+  ...stepRowCountsShape,
   detail: z.record(z.string(), z.unknown()),
   error: errorRecordSchema.nullable(),
 });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { STEP_NAMES } from '../runtime/steps.ts';
+import { stepRowCountsShape } from '../audit/runRecords.ts';
 
 export const runRecordSchema = z.object({
   run_id: z.string(),
@@ -34,13 +35,7 @@ export const stepRecordSchema = z.object({
   checkpoint: z.unknown(),
   detail: z.record(z.string(), z.unknown()),
   error: z.unknown(),
-  rows_read: z.bigint(),
-  rows_inserted: z.bigint(),
-  rows_updated: z.bigint(),
-  rows_closed: z.bigint(),
-  rows_deleted: z.bigint(),
-  rows_rejected: z.bigint(),
-  rows_unchanged: z.bigint(),
+  ...stepRowCountsShape,
 });
 export type StepRecord = z.output<typeof stepRecordSchema>;
 

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../log.ts';
 import { stepCountsSchema, type StepName, type StepOutcome, type StepRequest, type StepResult, type StepRunner } from './steps.ts';
 import { decodeSuperjson, encodeSuperjson } from './superjsonBody.ts';
 import { toErrorResponse } from './toErrorResponse.ts';
+import { stepRowCountsShape } from '../audit/runRecords.ts';
 
 export type RunStepOnceOptions<Resources> = {
   readonly pool: DatabasePool;
@@ -30,13 +31,7 @@ const recordedRow = z.object({
   detail: z.record(z.string(), z.unknown()),
   duration_ms: z.number().nullable(),
   started_at: z.date().nullable(),
-  rows_read: z.bigint(),
-  rows_inserted: z.bigint(),
-  rows_updated: z.bigint(),
-  rows_closed: z.bigint(),
-  rows_deleted: z.bigint(),
-  rows_rejected: z.bigint(),
-  rows_unchanged: z.bigint(),
+  ...stepRowCountsShape,
 });
 
 function checkOutcome(outcome: StepOutcome, where: string): void {
