@@ -102,7 +102,28 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return day <= (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0);
 }
 
+/** The number written by `length` ASCII digits of `text` from `start`, or -1 when one is not a digit. */
+function digitsAt(text: string, start: number, length: number): number {
+  let number = 0;
+  for (let index = start; index < start + length; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+/** True when `text` starts with `YYYY-MM-DD` that is a calendar date (the common case, checked without a regex). */
+function startsWithCalendarDate(text: string): boolean {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  return year >= 0 && month >= 0 && day >= 0 && isCalendarDate(year, month, day);
+}
+
 function castDate(value: unknown): string | CastRejection {
+  if (typeof value === 'string' && value.length === 10 && startsWithCalendarDate(value)) return value;
   const match = typeof value === 'string' ? DATE.exec(value.trim()) : null;
   if (match === null || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
     return new CastRejection(`${describe(value)} is not a date, expected YYYY-MM-DD`);
@@ -116,8 +137,32 @@ function notTimestamp(value: unknown): CastRejection {
   return new CastRejection(`${describe(value)} is not an ISO 8601 timestamp (2026-03-01T12:00:00Z)`);
 }
 
+/**
+ * The common UTC forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.ffffffZ`, cast without the
+ * regex (same result as the general path); undefined for anything else, which takes the general path.
+ */
+function canonicalUtcTimestamp(text: string): string | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 27) return undefined;
+  const separator = text.charCodeAt(10);
+  const zone = text.charCodeAt(length - 1);
+  if ((separator !== 84 && separator !== 116 && separator !== 32) || (zone !== 90 && zone !== 122)) return undefined; // T t space; Z z
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || !startsWithCalendarDate(text)) return undefined;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (length === 20) return `${text.slice(0, 10)}T${text.slice(11, 19)}.000000Z`;
+  if (text.charCodeAt(19) !== 46 || digitsAt(text, 20, 6) < 0) return undefined;
+  return separator === 84 && zone === 90 ? text : `${text.slice(0, 10)}T${text.slice(11, 26)}Z`;
+}
+
 /** ISO 8601 with an offset (no offset means UTC) → `YYYY-MM-DDTHH:MM:SS.ffffffZ`, microseconds kept. */
 function castTimestamp(value: unknown): string | CastRejection {
+  if (typeof value === 'string') {
+    const fast = canonicalUtcTimestamp(value);
+    if (fast !== undefined) return fast;
+  }
   if (typeof value === 'number') return new CastRejection(`${value} is an epoch number (seconds or milliseconds?); send an ISO 8601 string`);
   const match = typeof value === 'string' ? TIMESTAMP.exec(value.trim()) : null;
   if (match === null) return notTimestamp(value);

@@ -1,6 +1,6 @@
 import { CastRejection, createCaster } from './castValue.ts';
 import { hash128, hexToUuid } from './hash128.ts';
-import { readSourcePath } from './readSourcePath.ts';
+import { createSourcePathReader } from './createSourcePathReader.ts';
 import type { ResolvedColumn } from './resolveDatasetColumns.ts';
 
 export type KeyHashResult =
@@ -28,11 +28,11 @@ export function keyHashText(values: readonly string[]): string {
  * value is missing or does not cast.
  */
 export function createKeyHasher(key: readonly ResolvedColumn[]): (record: unknown) => KeyHashResult {
-  const casters = key.map((column) => ({ column, cast: createCaster(column.type) }));
+  const casters = key.map((column) => ({ column, cast: createCaster(column.type), read: createSourcePathReader(column.path) }));
   return (record) => {
     const values: string[] = [];
-    for (const { column, cast } of casters) {
-      const value = readSourcePath(record, column.path);
+    for (const { column, cast, read } of casters) {
+      const value = read(record);
       const text = cast(value);
       if (text instanceof CastRejection) return { ok: false, column: column.name, value, reason: `key ${text.reason}` };
       if (text === null) return { ok: false, column: column.name, value, reason: `key column \`${column.name}\` is missing (path \`${column.path}\`)` };

@@ -1,7 +1,7 @@
 import { CastRejection, createCaster } from '../layers/castValue.ts';
 import { createKeyHasher } from '../layers/computeKeyHash.ts';
 import { hash128 } from '../layers/hash128.ts';
-import { readSourcePath } from '../layers/readSourcePath.ts';
+import { createSourcePathReader } from '../layers/createSourcePathReader.ts';
 import type { DatasetColumns } from '../layers/resolveDatasetColumns.ts';
 
 /** One value that could not be used, as it goes to `platform.rejects`. */
@@ -65,43 +65,45 @@ export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown
   const scd2 = groupOf(2);
   const emptyHash = hash128('');
   const hashKey = createKeyHasher(plan.key);
-  const columns = plan.columns.map((column) => ({ column, cast: createCaster(column.type), keyIndex: plan.key.indexOf(column) }));
+  const columns = plan.columns.map((column) => ({ column, cast: createCaster(column.type), read: createSourcePathReader(column.path), keyIndex: plan.key.indexOf(column) }));
   const flagPath = plan.deletedFlagPath;
   const flagIsColumn = plan.columns.some((column) => column.path === flagPath);
   const castFlag = createCaster('boolean');
+  const readFlag = flagPath === undefined ? undefined : createSourcePathReader(flagPath);
 
   return (record) => {
-    const rejects: RejectedValue[] = [];
+    // Allocated only for a record that has a reject: most have none.
+    let rejects: RejectedValue[] | undefined;
     const keyResult = hashKey(record);
-    if (!keyResult.ok) rejects.push({ column: keyResult.column, value: valueText(keyResult.value), reason: keyResult.reason });
+    if (!keyResult.ok) rejects = [{ column: keyResult.column, value: valueText(keyResult.value), reason: keyResult.reason }];
     const values: (string | null)[] = [];
-    for (const { column, cast, keyIndex } of columns) {
+    for (const { column, cast, read, keyIndex } of columns) {
       if (keyIndex >= 0) {
         values.push(keyResult.ok ? (keyResult.values[keyIndex] as string) : null);
         continue;
       }
-      const value = readSourcePath(record, column.path);
+      const value = read(record);
       const text = cast(value);
       if (text instanceof CastRejection) {
-        rejects.push({ column: column.name, value: valueText(value), reason: text.reason });
+        (rejects ??= []).push({ column: column.name, value: valueText(value), reason: text.reason });
         values.push(null);
       } else {
         values.push(text);
       }
     }
     let deleted = false;
-    if (flagPath !== undefined) {
-      const value = readSourcePath(record, flagPath);
+    if (flagPath !== undefined && readFlag !== undefined) {
+      const value = readFlag(record);
       const flag = castFlag(value);
       if (flag instanceof CastRejection) {
-        if (!flagIsColumn) rejects.push({ column: flagPath, value: valueText(value), reason: `deleted flag ${flag.reason}` });
+        if (!flagIsColumn) (rejects ??= []).push({ column: flagPath, value: valueText(value), reason: `deleted flag ${flag.reason}` });
       } else {
         deleted = flag === 'true';
       }
     }
     const key = keyResult.ok ? keyResult.values : null;
     const keyHash = keyResult.ok ? keyResult.hex : null;
-    if (rejects.length > 0) return { keyHash, key, values: [], scd1Hash: emptyHash, scd2Hash: emptyHash, deleted: false, rejects };
+    if (rejects !== undefined) return { keyHash, key, values: [], scd1Hash: emptyHash, scd2Hash: emptyHash, deleted: false, rejects };
     return {
       keyHash,
       key,

@@ -98,40 +98,36 @@ export async function stageSilverBatch(options: StageSilverBatchOptions): Promis
   };
 
   async function* chunks(): AsyncGenerator<string> {
-    let lines: string[] = [];
-    let size = 0;
+    // Rows are appended straight onto the chunk (V8 keeps the appends as a rope and flattens it once when sent).
+    let chunk = '';
     for await (const batch of options.batches) {
       for (const input of batch) {
         read += 1;
         const mapped = map(input.record);
-        let line: string;
         if (mapped.rejects.length > 0) {
           rejected += 1;
           for (const reject of mapped.rejects) pendingRejects.push({ ...reject, seq: input.seq, key: mapped.key, keyHash: mapped.keyHash, origin: input.origin ?? null });
           // A rejected record whose key is usable is staged as present, so a full load does not delete that key.
           if (mapped.keyHash === null) continue;
-          line = `${input.seq}\t${mapped.keyHash}\t\\N\t\\N\tf\tt\t${flagRepeat(mapped.keyHash)}\t${nullRest}\n`;
+          chunk += `${input.seq}\t${mapped.keyHash}\t\\N\t\\N\tf\tt\t${flagRepeat(mapped.keyHash)}\t${nullRest}\n`;
         } else {
-          line = `${input.seq}\t${mapped.keyHash}\t${mapped.scd1Hash}\t${mapped.scd2Hash}\t${mapped.deleted ? 't' : 'f'}\tf\t${flagRepeat(mapped.keyHash as string)}`;
+          chunk += `${input.seq}\t${mapped.keyHash}\t${mapped.scd1Hash}\t${mapped.scd2Hash}\t${mapped.deleted ? 't' : 'f'}\tf\t${flagRepeat(mapped.keyHash as string)}`;
           const values = mapped.values;
           for (let index = 0; index < values.length; index += 1) {
             const value = values[index] as string | null;
             // Only text and jsonb values can hold characters COPY must escape; the other canonical forms cannot.
-            line += `\t${value === null ? '\\N' : mayNeedEscape[index] ? encodeCopyField(value) : value}`;
+            chunk += value === null ? '\t\\N' : mayNeedEscape[index] ? `\t${encodeCopyField(value)}` : `\t${value}`;
           }
-          line += '\n';
+          chunk += '\n';
         }
-        lines.push(line);
-        size += line.length;
       }
       if (pendingRejects.length >= REJECT_FLUSH) await flushRejects(pool, rejectsTable, pendingRejects);
-      if (size >= chunkChars) {
-        yield lines.join('');
-        lines = [];
-        size = 0;
+      if (chunk.length >= chunkChars) {
+        yield chunk;
+        chunk = '';
       }
     }
-    if (lines.length > 0) yield lines.join('');
+    if (chunk.length > 0) yield chunk;
     await flushRejects(pool, rejectsTable, pendingRejects);
   }
 

@@ -84,6 +84,22 @@ test('timestamps: ISO 8601 to UTC with microseconds; no offset means UTC; epoch 
   rejects('timestamptz', 'yesterday', /not an ISO 8601 timestamp/);
 });
 
+test('the common UTC forms take a shortcut that casts exactly like the general path', () => {
+  castsTo('timestamptz', '2026-03-01t12:00:00z', '2026-03-01T12:00:00.000000Z');
+  castsTo('timestamptz', '2026-03-01 12:00:00.123456Z', '2026-03-01T12:00:00.123456Z');
+  castsTo('timestamptz', '2026-03-01T12:00:00.123456Z', '2026-03-01T12:00:00.123456Z');
+  castsTo('timestamptz', '2024-02-29T23:59:59Z', '2024-02-29T23:59:59.000000Z');
+  castsTo('timestamptz', ' 2026-03-01T12:00:00Z', '2026-03-01T12:00:00.000000Z');
+  rejects('timestamptz', '2023-02-29T12:00:00Z', /not an ISO 8601 timestamp/);
+  rejects('timestamptz', '2026-03-01T12:60:00Z', /not an ISO 8601 timestamp/);
+  rejects('timestamptz', '2026-03-01T12:00:60.000000Z', /not an ISO 8601 timestamp/);
+  rejects('timestamptz', '2026-03-01T12:00:00.12345xZ', /not an ISO 8601 timestamp/);
+  rejects('timestamptz', '2026-03-01X12:00:00Z', /not an ISO 8601 timestamp/);
+  rejects('date', '2026-0a-01', /not a date/);
+  rejects('date', '2026-04-31', /not a date/);
+  rejects('date', '2026/04/01', /not a date/);
+});
+
 test('text takes strings, numbers and booleans; objects belong in jsonb; NUL characters are refused', () => {
   castsTo('text', 'Bäckerei', 'Bäckerei');
   castsTo('text', 12.5, '12.5');
