@@ -30,7 +30,7 @@ export async function detectDocker(dockerHost: string | undefined): Promise<bool
   }
 }
 
-/** Starts `postgres:16` and `mongo:7` containers and returns their URLs. */
+/** Starts `postgres:16-alpine` and `mongo:7` containers and returns their URLs. */
 export async function startContainers(log: Logger): Promise<StartedContainers> {
   const { GenericContainer, Wait } = await import('testcontainers');
   log.info('containers.starting', { images: ['postgres:16-alpine', 'mongo:7'] });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { loadBronze } from '../../bronze/loadBronze.ts';
 import { ValidationError } from '../../errors.ts';
+import { applyRetention } from '../../layers/applyRetention.ts';
 import { createLogger } from '../../log.ts';
 import type { FunctionResources } from '../createFunctionResources.ts';
 import type { StepRunner } from '../steps.ts';
@@ -16,6 +17,7 @@ const PART_RESERVE_MS = 3000;
  * The bronze step: loads the run's raw parts into the bronze collection `<source>__<dataset>`
  * (shared/bronze), part by part; near the deadline it stops with the next part as checkpoint.
  * Reloading is a no-op (loaded parts are marked), so a redelivered chunk changes nothing.
+ * When the run is loaded it applies the dataset's retention (older raw runs and bronze documents; see applyRetention).
  * Counts: `read` records read from raw, `inserted` documents written, `unchanged` records already in bronze.
  */
 export const runBronzeStep: StepRunner<FunctionResources> = async (context, resources) => {
@@ -36,5 +38,11 @@ export const runBronzeStep: StepRunner<FunctionResources> = async (context, reso
   });
   const counts = { read: result.read, inserted: result.inserted, unchanged: result.read - result.inserted };
   const detail = { collection: result.collection, files: result.files, skipped_files: result.skippedFiles };
-  return result.status === 'continue' && result.checkpoint !== null ? { status: 'continue', checkpoint: result.checkpoint, counts, detail } : { status: 'done', counts, detail };
+  if (result.status === 'continue' && result.checkpoint !== null) {
+    return { status: 'continue', checkpoint: result.checkpoint, counts, detail };
+  }
+  // Once a run is in bronze, what the dataset's retention allows to go goes: older raw runs and bronze documents.
+  const retention = await applyRetention({ rawStore: resources.rawStore(), db: await resources.mongo(), dataset: run.ref, now: new Date() });
+  const removed = retention.rawRuns.length > 0 || retention.bronzeDocuments > 0 ? { retention: { raw_runs_deleted: retention.rawRuns.length, bronze_documents_deleted: retention.bronzeDocuments } } : {};
+  return { status: 'done', counts, detail: { ...detail, ...removed } };
 };
