@@ -3,10 +3,8 @@
  * stack.yml behind the local gateway, on throwaway databases: the bank exports through every layer,
  * and a run that fails.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,45 +12,19 @@ import * as assert from 'uvu/assert';
 import type { CommandIo } from '../../../shared/cli/command.ts';
 import { main } from '../../../shared/cli/main.ts';
 import { projectRoot } from '../../../shared/env.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import { readMetadataFolder } from '../../../shared/metadata/readMetadataFolder.ts';
-import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '../../support/database.ts';
-import { syncTestMetadata } from '../../support/stepRuns.ts';
+import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
+import type { TestDatabase, TestMongo } from '../../support/database.ts';
+import { startStackWorld } from '../../support/stackWorld.ts';
 
-type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway };
+type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void> };
 const cli = suite<Context>('dp commands against the orchestrator');
 
 cli.before(async (context) => {
-  context.db = await createTestDatabase();
-  context.mongo = await createTestMongo();
-  context.dir = await mkdtemp(path.join(os.tmpdir(), 'dp-cli-e2e-'));
-  await syncTestMetadata(context.db.pool, await readMetadataFolder(path.join(projectRoot, 'metadata')));
-  context.gateway = await createLocalGateway({
-    stackFile: path.join(projectRoot, 'stack.yml'),
-    only: ['orchestrator', 'files', 'ynab', 'bronze', 'silver', 'gold'],
-    port: 0,
-    credentials: { user: 'admin', password: 'cli-e2e-password-2291' },
-    scheduleDriver: null,
-    functionEnv: {
-      DATABASE_URL: context.db.url,
-      MONGODB_URL: context.mongo.url,
-      DP_RAW_STORE_URL: pathToFileURL(path.join(context.dir, 'raw')).href,
-      DP_INBOX_DIR: path.join(context.dir, 'inbox'),
-      DP_ARCHIVE_DIR: path.join(context.dir, 'archive'),
-      // no ynab token anywhere: a ynab run fails at once
-      DP_SECRETS_PROVIDER: 'env',
-      DP_LOG_LEVEL: 'error',
-    },
-    output: () => undefined,
-  });
+  const world = await startStackWorld({ only: ['orchestrator', 'files', 'ynab', 'bronze', 'silver', 'gold'], logLevel: 'error' });
+  Object.assign(context, { db: world.db, mongo: world.mongo, dir: world.dir, gateway: world.gateway, close: world.close });
 });
 
-cli.after(async ({ db, mongo, dir, gateway }) => {
-  await gateway.close();
-  await mongo.drop();
-  await db.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+cli.after(async ({ close }) => close());
 
 async function dp(args: readonly string[], gateway: LocalGateway): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

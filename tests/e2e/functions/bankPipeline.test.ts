@@ -3,10 +3,8 @@
  * for each sample snapshot, extract (files) → bronze → silver for both datasets, then the gold
  * model `monthly_spending`, each step called synchronously as the orchestrator's dispatch would.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import superjson from 'superjson';
 import { suite } from 'uvu';
@@ -15,45 +13,22 @@ import { z } from 'zod';
 
 import { sql } from '../../../shared/db/sql.ts';
 import { projectRoot } from '../../../shared/env.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import { readMetadataFolder } from '../../../shared/metadata/readMetadataFolder.ts';
+import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
 import type { StepResult } from '../../../shared/runtime/steps.ts';
 import { encodeSuperjson } from '../../../shared/runtime/superjsonBody.ts';
-import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '../../support/database.ts';
-import { createTestRun, finishTestRun, syncTestMetadata } from '../../support/stepRuns.ts';
+import type { TestDatabase, TestMongo } from '../../support/database.ts';
+import { startStackWorld } from '../../support/stackWorld.ts';
+import { createTestRun, finishTestRun } from '../../support/stepRuns.ts';
 
-type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway };
+type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void> };
 const pipeline = suite<Context>('bank demo through the step functions');
 
 pipeline.before(async (context) => {
-  context.db = await createTestDatabase();
-  context.mongo = await createTestMongo();
-  context.dir = await mkdtemp(path.join(os.tmpdir(), 'dp-bank-e2e-'));
-  await syncTestMetadata(context.db.pool, await readMetadataFolder(path.join(projectRoot, 'metadata')));
-  context.gateway = await createLocalGateway({
-    stackFile: path.join(projectRoot, 'stack.yml'),
-    only: ['files', 'bronze', 'silver', 'gold'],
-    port: 0,
-    credentials: { user: 'admin', password: 'bank-e2e-password-3310' },
-    scheduleDriver: null,
-    functionEnv: {
-      DATABASE_URL: context.db.url,
-      MONGODB_URL: context.mongo.url,
-      DP_RAW_STORE_URL: pathToFileURL(path.join(context.dir, 'raw')).href,
-      DP_INBOX_DIR: path.join(context.dir, 'inbox'),
-      DP_ARCHIVE_DIR: path.join(context.dir, 'archive'),
-      DP_SECRETS_PROVIDER: 'env',
-    },
-    output: () => undefined,
-  });
+  const world = await startStackWorld({ only: ['files', 'bronze', 'silver', 'gold'] });
+  Object.assign(context, { db: world.db, mongo: world.mongo, dir: world.dir, gateway: world.gateway, close: world.close });
 });
 
-pipeline.after(async ({ db, mongo, dir, gateway }) => {
-  await gateway.close();
-  await mongo.drop();
-  await db.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+pipeline.after(async ({ close }) => close());
 
 async function callStep(gateway: LocalGateway, functionName: string, request: Record<string, unknown>): Promise<StepResult> {
   const response = await fetch(`${gateway.url}/function/${functionName}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(encodeSuperjson(request)) });

@@ -4,10 +4,8 @@
  * functions, then rebuilds the gold models that read them (monthly_spending, then yearly_spending) from
  * the silver_changed and gold_changed events — all through the local gateway's async queue and callbacks.
  */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,19 +14,14 @@ import { z } from 'zod';
 import { sql } from '../../../shared/db/sql.ts';
 import { projectRoot } from '../../../shared/env.ts';
 import type { ScheduleDriver } from '../../../shared/gateway/createScheduleDriver.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import { readMetadataFolder } from '../../../shared/metadata/readMetadataFolder.ts';
-import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '../../support/database.ts';
-import { syncTestMetadata } from '../../support/stepRuns.ts';
+import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
+import type { TestDatabase, TestMongo } from '../../support/database.ts';
+import { startStackWorld } from '../../support/stackWorld.ts';
 
-type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; fires: Map<string, () => void> };
+type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void>; fires: Map<string, () => void> };
 const e2e = suite<Context>('a scheduled trigger through every layer');
 
 e2e.before(async (context) => {
-  context.db = await createTestDatabase();
-  context.mongo = await createTestMongo();
-  context.dir = await mkdtemp(path.join(os.tmpdir(), 'dp-scheduled-e2e-'));
-  await syncTestMetadata(context.db.pool, await readMetadataFolder(path.join(projectRoot, 'metadata')));
   context.fires = new Map();
   const driver: ScheduleDriver = {
     schedule: (spec, fire) => {
@@ -36,31 +29,11 @@ e2e.before(async (context) => {
       return { cancel: () => undefined };
     },
   };
-  context.gateway = await createLocalGateway({
-    stackFile: path.join(projectRoot, 'stack.yml'),
-    only: ['orchestrator', 'files', 'bronze', 'silver', 'gold'],
-    port: 0,
-    credentials: { user: 'admin', password: 'scheduled-e2e-5b7c' },
-    scheduleDriver: driver,
-    functionEnv: {
-      DATABASE_URL: context.db.url,
-      MONGODB_URL: context.mongo.url,
-      DP_RAW_STORE_URL: pathToFileURL(path.join(context.dir, 'raw')).href,
-      DP_INBOX_DIR: path.join(context.dir, 'inbox'),
-      DP_ARCHIVE_DIR: path.join(context.dir, 'archive'),
-      DP_SECRETS_PROVIDER: 'env',
-      DP_LOG_LEVEL: 'error',
-    },
-    output: () => undefined,
-  });
+  const world = await startStackWorld({ only: ['orchestrator', 'files', 'bronze', 'silver', 'gold'], scheduleDriver: driver, logLevel: 'error' });
+  Object.assign(context, { db: world.db, mongo: world.mongo, dir: world.dir, gateway: world.gateway, close: world.close });
 });
 
-e2e.after(async ({ db, mongo, dir, gateway }) => {
-  await gateway.close();
-  await mongo.drop();
-  await db.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+e2e.after(async ({ close }) => close());
 
 const runRow = z.object({ run_id: z.string(), kind: z.string(), dataset: z.string(), status: z.string(), trigger_kind: z.string(), error: z.unknown() });
 const runs = (db: TestDatabase) => db.pool.any(sql.type(runRow)`SELECT run_id, kind, dataset, status, trigger_kind, error FROM platform.runs ORDER BY created_at, dataset`);
