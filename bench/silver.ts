@@ -28,6 +28,7 @@ import { datasetSchema, sourceSchema, type DatasetRef } from '../shared/metadata
 import { encodeCopyField } from '../shared/silver/encodeCopyField.ts';
 import { mergeSilverRecords, type SilverMergeResult } from '../shared/silver/mergeSilverRecords.ts';
 import type { SilverInput } from '../shared/silver/stageSilverBatch.ts';
+import { withAdminClient } from '../shared/db/withAdminClient.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -115,18 +116,6 @@ async function* copyLines(): AsyncGenerator<string> {
   if (chunk.length > 0) yield chunk;
 }
 
-async function withAdmin<T>(url: string, routine: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    return await routine(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const perSecond = (count: number, ms: number): string => Math.round(count / (ms / 1000)).toLocaleString('en-US');
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -137,7 +126,7 @@ async function main(): Promise<void> {
   const log = createLogger({ format: 'text', fields: {}, level: 'warn', sink: (line) => process.stderr.write(`[services] ${line}\n`) });
   const services = await ensureServices(env, log);
   const name = `dp_bench_${randomBytes(4).toString('hex')}`;
-  await withAdmin(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
   const url = new URL(services.databaseUrl);
   url.pathname = `/${name}`;
   const pool = await createPool({ url: url.toString(), statementTimeoutMs: 30 * 60_000 });
@@ -180,7 +169,7 @@ async function main(): Promise<void> {
     process.stdout.write(`peak RSS of the benchmark process: ${peakRssMb()} MB (${startupRssMb} MB after start-up, before any rows); peak V8 heap in use while merging: ${Math.round(peakHeapUsed / 1024 / 1024)} MB\n`);
   } finally {
     await pool.end();
-    await withAdmin(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
   }
 }
 

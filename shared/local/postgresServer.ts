@@ -12,6 +12,7 @@ import pg from 'pg';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { commandExists, runCommand } from './run.ts';
+import { withAdminClient } from '../db/withAdminClient.ts';
 
 const POSTGRES_USER = 'postgres';
 
@@ -32,13 +33,8 @@ export async function isPostgresReachable(url: string, timeoutMs = 2_000): Promi
 
 /** Creates the database named in `url` when it does not exist yet. */
 export async function ensureDatabaseExists(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, '')) || 'postgres';
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+  await withAdminClient(url, async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
@@ -46,9 +42,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
         if (error.code !== '42P04') throw error;
       });
     }
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function findPostgresBinDir(): Promise<string | undefined> {

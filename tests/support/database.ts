@@ -12,6 +12,7 @@ import { createPool } from '../../shared/db/createPool.ts';
 import { migrateDatabase } from '../../shared/db/migrate.ts';
 import { getEnv } from '../../shared/env.ts';
 import { createMongoClient } from '../../shared/mongo/createMongoClient.ts';
+import { withAdminClient } from '../../shared/db/withAdminClient.ts';
 
 export type TestDatabase = {
   readonly url: string;
@@ -23,22 +24,10 @@ export type TestDatabase = {
 
 const uniqueName = (): string => `dp_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
-async function withAdminClient<T>(routine: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new URL(getEnv().databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    return await routine(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Creates an empty database (migrated unless `migrate: false`) and a pool on it. */
 export async function createTestDatabase(options: { readonly migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = uniqueName();
-  await withAdminClient((client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+  await withAdminClient(getEnv().databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
   const url = new URL(getEnv().databaseUrl);
   url.pathname = `/${name}`;
   if (options.migrate !== false) {
@@ -51,7 +40,7 @@ export async function createTestDatabase(options: { readonly migrate?: boolean }
     pool,
     drop: async () => {
       await pool.end();
-      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+      await withAdminClient(getEnv().databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
     },
   };
 }
