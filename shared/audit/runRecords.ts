@@ -4,6 +4,7 @@
  */
 import superjson, { type SuperJSONResult } from 'superjson';
 import { z } from 'zod';
+import type { StepCounts as StepContractCounts } from '../runtime/steps.ts';
 
 /** The row-count columns of `platform.run_steps` (int8, so bigint), shared by every reader of step rows. */
 export const stepRowCountsShape = {
@@ -49,16 +50,8 @@ export const runRowSchema = z.object({
 });
 export type RunRow = z.output<typeof runRowSchema>;
 
-/** Rows a layer step read and what it did with them; every field defaults to 0. */
-export type StepCounts = {
-  readonly read?: number;
-  readonly inserted?: number;
-  readonly updated?: number;
-  readonly closed?: number;
-  readonly deleted?: number;
-  readonly rejected?: number;
-  readonly unchanged?: number;
-};
+/** Rows a layer step read and what it did with them (the step contract's counts); every field defaults to 0. */
+export type StepCounts = Partial<StepContractCounts>;
 
 export const stepRowSchema = z.object({
   run_id: z.string(),
