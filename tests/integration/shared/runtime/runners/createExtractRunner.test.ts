@@ -28,38 +28,11 @@ import { createTestDatabase, type TestDatabase } from '../../../../support/datab
 import { startTestServer, type TestServer } from '../../../../support/httpServer.ts';
 import { callStep, createTestRun, finishTestRun, syncTestMetadata } from '../../../../support/stepRuns.ts';
 import { createFakeYnab, TOKEN, transaction, type FakeYnab } from '../../connectors/ynab/fakeYnabApi.ts';
+import { bankTransactionsSource, feedItemsSource } from '../../../../support/runnerSources.ts';
 
 type Context = { db: TestDatabase; dir: string; resources: FunctionResources; rest: TestServer; ynabServer: TestServer; ynab: FakeYnab; restMode: { status: 'limited' | 'open' } };
 const extract = suite<Context>('extract step runners');
 const log = createLogger({ level: 'error', fields: {}, sink: () => undefined });
-
-const bankYaml = (): string => `
-source: bank
-connector: files
-config: { inbox: bank }
-datasets:
-  - name: transactions
-    load: full
-    key: [transaction_id]
-    columns:
-      - { name: transaction_id, type: text, source: id }
-      - { name: amount, type: numeric }
-    extract: { format: csv, pattern: 'transactions*.csv' }
-`;
-
-const feedYaml = (url: string): string => `
-source: feed
-connector: rest
-config: { base_url: '${url}', retry: { attempts: 2, base_delay_ms: 10, max_delay_ms: 20 } }
-datasets:
-  - name: items
-    load: delta
-    key: [id]
-    columns:
-      - { name: id, type: text }
-      - { name: updated_at, type: timestamptz }
-    extract: { path: /items, incremental: { param: since, field: updated_at } }
-`;
 
 const ynabYaml = (url: string): string => `
 source: ynab
@@ -97,8 +70,8 @@ extract.before(async (context) => {
   context.ynab.put('budget-a', 'transactions', transaction('t2', 250_000));
   context.ynabServer = await startTestServer(context.ynab.handle);
   await syncTestMetadata(context.db.pool, [
-    { path: 'bank.yml', text: bankYaml() },
-    { path: 'feed.yml', text: feedYaml(context.rest.url) },
+    bankTransactionsSource(),
+    feedItemsSource(context.rest.url, { config: 'retry: { attempts: 2, base_delay_ms: 10, max_delay_ms: 20 }' }),
     { path: 'ynab.yml', text: ynabYaml(context.ynabServer.url) },
   ]);
   context.resources = createFunctionResources({

@@ -5,24 +5,11 @@ import * as assert from 'uvu/assert';
 import { sql } from '../../../../../shared/db/sql.ts';
 import { finishTestRun } from '../../../../support/stepRuns.ts';
 import { createStepWorld, type StepWorld } from '../../../../support/stepWorld.ts';
-
-const BANK = `
-source: bank
-connector: files
-config: { inbox: bank }
-datasets:
-  - name: transactions
-    load: full
-    key: [transaction_id]
-    columns:
-      - { name: transaction_id, type: text, source: id }
-      - { name: amount, type: numeric }
-    extract: { format: csv, pattern: 'transactions*.csv', batch_size: 5 }
-`;
+import { bankTransactionsSource } from '../../../../support/runnerSources.ts';
 
 const bronze = suite<{ world: StepWorld }>('bronze step');
 bronze.before(async (context) => {
-  context.world = await createStepWorld({ metadata: [{ path: 'bank.yml', text: BANK }] });
+  context.world = await createStepWorld({ metadata: [bankTransactionsSource({ batchSize: 5 })] });
 });
 bronze.after(async ({ world }) => world.cleanup());
 

@@ -14,6 +14,7 @@ import { readMetadataFolder } from '../../../../../shared/metadata/readMetadataF
 import { startTestServer, type TestServer } from '../../../../support/httpServer.ts';
 import { finishTestRun } from '../../../../support/stepRuns.ts';
 import { createStepWorld, type StepWorld } from '../../../../support/stepWorld.ts';
+import { feedItemsSource } from '../../../../support/runnerSources.ts';
 
 const silver = suite<{ world: StepWorld; api: TestServer; items: { id: string; name: string; updated_at: string }[] }>('silver step');
 
@@ -27,21 +28,7 @@ silver.before(async (context) => {
     return { body: context.items.filter((item) => since === null || item.updated_at > since) };
   });
   const shipped = await readMetadataFolder(`${projectRoot}/metadata`);
-  const feed = `
-source: feed
-connector: rest
-config: { base_url: '${context.api.url}' }
-datasets:
-  - name: items
-    load: delta
-    key: [id]
-    columns:
-      - { name: id, type: text }
-      - { name: name, type: text }
-      - { name: updated_at, type: timestamptz }
-    extract: { path: /items, incremental: { param: since, field: updated_at } }
-`;
-  context.world = await createStepWorld({ metadata: [...shipped, { path: 'feed.yml', text: feed }] });
+  context.world = await createStepWorld({ metadata: [...shipped, feedItemsSource(context.api.url, { columns: ['name'] })] });
 });
 silver.after(async ({ world, api }) => {
   await world.cleanup();
