@@ -4,6 +4,6 @@
  * shared/orchestrator and docs/orchestration.md.
  */
 import { createOrchestratorFromEnv } from '../../shared/orchestrator/createOrchestratorFromEnv.ts';
-import { createOrchestratorHandler } from '../../shared/runtime/createOrchestratorHandler.ts';
+import { createOrchestratorHandler } from '../../shared/orchestrator/api/createOrchestratorHandler.ts';
 
 export default createOrchestratorHandler(createOrchestratorFromEnv());

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../platform/errors.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
 
 const formatPath = (root: string, path: readonly PropertyKey[]): string =>

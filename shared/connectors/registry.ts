@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../platform/errors.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
 import type { Connector } from './connector.ts';
 import { FilesConnector } from './files/filesConnector.ts';

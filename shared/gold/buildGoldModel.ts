@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../db/sql.ts';
-import { PlatformError, ValidationError } from '../errors.ts';
+import { sql, type DatabasePool } from '../platform/db/sql.ts';
+import { PlatformError, ValidationError } from '../platform/errors.ts';
 import type { GoldModel } from '../metadata/schema.ts';
 
 export type GoldBuildResult = {

@@ -1,19 +1,19 @@
-import type { DatabasePool } from '../db/sql.ts';
-import { createLogger, type Logger } from '../log.ts';
+import type { DatabasePool } from '../platform/db/sql.ts';
+import { createLogger, type Logger } from '../platform/log.ts';
 import { loadCatalog } from '../metadata/catalog/loadCatalog.ts';
-import type { OrchestratorApi } from '../runtime/orchestratorApi.ts';
-import type { SecretStore } from '../secrets/secretStore.ts';
-import { describeRun } from './describeRun.ts';
-import type { Dispatcher } from './dispatcher.ts';
-import { handleCallback } from './handleCallback.ts';
-import { handleWebhook } from './handleWebhook.ts';
-import { openRuns } from './openRuns.ts';
+import type { OrchestratorApi } from './api/orchestratorApi.ts';
+import type { SecretStore } from '../platform/secrets/secretStore.ts';
+import { describeRun } from './api/describeRun.ts';
+import type { Dispatcher } from './dispatch/dispatcher.ts';
+import { handleCallback } from './dispatch/handleCallback.ts';
+import { handleWebhook } from './triggers/handleWebhook.ts';
+import { openRuns } from './runs/openRuns.ts';
 import { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './orchestratorConfig.ts';
 import type { OrchestratorContext } from './orchestratorContext.ts';
-import { readStatus } from './readStatus.ts';
-import { resolveRunTargets } from './resolveRunTargets.ts';
-import { runTick } from './runTick.ts';
-import { selectRuns } from './selectRuns.ts';
+import { readStatus } from './api/readStatus.ts';
+import { resolveRunTargets } from './runs/resolveRunTargets.ts';
+import { runTick } from './schedule/runTick.ts';
+import { selectRuns } from './api/selectRuns.ts';
 
 export type CreateOrchestratorOptions = {
   readonly pool: DatabasePool;

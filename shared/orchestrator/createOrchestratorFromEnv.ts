@@ -1,8 +1,8 @@
-import { getEnv, type Env } from '../env.ts';
-import type { OrchestratorApi } from '../runtime/orchestratorApi.ts';
-import { createFunctionResources, type FunctionResources } from '../runtime/createFunctionResources.ts';
-import { createSecretStore } from '../secrets/createSecretStore.ts';
-import { createHttpDispatcher } from './createHttpDispatcher.ts';
+import { getEnv, type Env } from '../platform/env.ts';
+import type { OrchestratorApi } from './api/orchestratorApi.ts';
+import { createFunctionResources, type FunctionResources } from '../platform/function/createFunctionResources.ts';
+import { createSecretStore } from '../platform/secrets/createSecretStore.ts';
+import { createHttpDispatcher } from './dispatch/createHttpDispatcher.ts';
 import { createOrchestrator } from './createOrchestrator.ts';
 import { orchestratorConfigFromEnv } from './orchestratorConfig.ts';
 

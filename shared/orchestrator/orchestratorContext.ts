@@ -1,7 +1,7 @@
-import type { DatabasePool } from '../db/sql.ts';
-import type { Logger } from '../log.ts';
-import type { SecretStore } from '../secrets/secretStore.ts';
-import type { Dispatcher } from './dispatcher.ts';
+import type { DatabasePool } from '../platform/db/sql.ts';
+import type { Logger } from '../platform/log.ts';
+import type { SecretStore } from '../platform/secrets/secretStore.ts';
+import type { Dispatcher } from './dispatch/dispatcher.ts';
 import type { OrchestratorConfig } from './orchestratorConfig.ts';
 
 /** What every orchestrator operation works with: passed in, so tests hand in real services or small fakes. */

@@ -4,11 +4,11 @@ import { bronzeFiles } from '../bronze/bronzeFiles.ts';
 import { MAX_RECORDS_PER_PART } from '../bronze/loadBronze.ts';
 import { readBronzeRun } from '../bronze/readBronzeRun.ts';
 import { toReceivedRecord } from '../bronze/bronzeDocument.ts';
-import type { CopyIn } from '../db/createCopyIn.ts';
-import type { DatabasePool } from '../db/sql.ts';
-import { ConflictError } from '../errors.ts';
+import type { CopyIn } from '../platform/db/createCopyIn.ts';
+import type { DatabasePool } from '../platform/db/sql.ts';
+import { ConflictError } from '../platform/errors.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
-import { translateMongoError } from '../mongo/createMongoClient.ts';
+import { translateMongoError } from '../platform/mongo/createMongoClient.ts';
 import { mergeSilverRecords, type MergeSilverRecordsOptions, type SilverMergeResult } from './mergeSilverRecords.ts';
 import type { SilverInput } from './stageSilverBatch.ts';
 

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
-import { fixRunBoundary } from '../audit/fixRunBoundary.ts';
-import { getRun } from '../audit/getRun.ts';
-import { recordStepResult } from '../audit/recordStepResult.ts';
-import { recordStepStart } from '../audit/recordStepStart.ts';
-import type { StepCounts } from '../audit/runRecords.ts';
-import type { CopyIn } from '../db/createCopyIn.ts';
-import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '../db/sql.ts';
-import { NotFoundError } from '../errors.ts';
-import { datasetTableName } from '../layers/datasetTableName.ts';
-import { resolveDatasetColumns } from '../layers/resolveDatasetColumns.ts';
-import type { Logger } from '../log.ts';
+import { fixRunBoundary } from '../pipeline/runs/fixRunBoundary.ts';
+import { getRun } from '../pipeline/runs/getRun.ts';
+import { recordStepResult } from '../pipeline/runs/recordStepResult.ts';
+import { recordStepStart } from '../pipeline/runs/recordStepStart.ts';
+import type { StepCounts } from '../pipeline/runs/runRecords.ts';
+import type { CopyIn } from '../platform/db/createCopyIn.ts';
+import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '../platform/db/sql.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { datasetTableName } from '../pipeline/records/datasetTableName.ts';
+import { resolveDatasetColumns } from '../pipeline/records/resolveDatasetColumns.ts';
+import type { Logger } from '../platform/log.ts';
 import type { DatasetRef } from '../metadata/schema.ts';
 import { applySilverDiff } from './applySilverDiff.ts';
 import { diffSilverBatch, type DiffCount } from './diffSilverBatch.ts';

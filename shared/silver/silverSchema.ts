@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { sql } from '../db/sql.ts';
+import { sql } from '../platform/db/sql.ts';
 import type { ColumnType } from '../metadata/schema.ts';
 
 type Fragment = ReturnType<typeof sql.fragment>;

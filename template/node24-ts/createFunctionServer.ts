@@ -1,9 +1,9 @@
 import http from 'node:http';
 
-import { PlatformError } from '../../shared/errors.ts';
-import { createLogger, type Logger } from '../../shared/log.ts';
-import type { FunctionEvent, FunctionHandler } from '../../shared/runtime/functionContract.ts';
-import { toErrorResponse, type ErrorResponse } from '../../shared/runtime/toErrorResponse.ts';
+import { PlatformError } from '../../shared/platform/errors.ts';
+import { createLogger, type Logger } from '../../shared/platform/log.ts';
+import type { FunctionEvent, FunctionHandler } from '../../shared/platform/function/functionContract.ts';
+import { toErrorResponse, type ErrorResponse } from '../../shared/platform/function/toErrorResponse.ts';
 import { createFunctionContext, type FunctionOutcome } from './createFunctionContext.ts';
 import { parseEventBody } from './parseEventBody.ts';
 

@@ -7,10 +7,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { getEnv } from '../../shared/env.ts';
-import { ConfigError } from '../../shared/errors.ts';
-import { createLogger } from '../../shared/log.ts';
-import type { FunctionHandler } from '../../shared/runtime/functionContract.ts';
+import { getEnv } from '../../shared/platform/env.ts';
+import { ConfigError } from '../../shared/platform/errors.ts';
+import { createLogger } from '../../shared/platform/log.ts';
+import type { FunctionHandler } from '../../shared/platform/function/functionContract.ts';
 import { createFunctionServer } from './createFunctionServer.ts';
 
 async function loadHandler(modulePath: string | undefined): Promise<FunctionHandler> {

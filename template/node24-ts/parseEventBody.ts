@@ -1,4 +1,4 @@
-import { ValidationError } from '../../shared/errors.ts';
+import { ValidationError } from '../../shared/platform/errors.ts';
 
 /**
  * Parses a request body the way the node18 template's body parsers do: JSON for

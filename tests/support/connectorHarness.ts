@@ -10,12 +10,12 @@ import superjson from 'superjson';
 
 import type { Connector } from '../../shared/connectors/connector.ts';
 import type { ConnectorContext, ExtractResult } from '../../shared/connectors/types.ts';
-import { loadEnv } from '../../shared/env.ts';
-import { createLogger } from '../../shared/log.ts';
+import { loadEnv } from '../../shared/platform/env.ts';
+import { createLogger } from '../../shared/platform/log.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '../../shared/metadata/schema.ts';
-import { createLocalRawStore } from '../../shared/raw/createLocalRawStore.ts';
-import type { RawRunRef, RawStore } from '../../shared/raw/rawStore.ts';
-import type { SecretStore } from '../../shared/secrets/secretStore.ts';
+import { createLocalRawStore } from '../../shared/platform/raw/createLocalRawStore.ts';
+import type { RawRunRef, RawStore } from '../../shared/platform/raw/rawStore.ts';
+import type { SecretStore } from '../../shared/platform/secrets/secretStore.ts';
 import { createManualClock, type ManualClock } from './manualClock.ts';
 
 export type Harness = {

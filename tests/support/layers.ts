@@ -9,14 +9,14 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { createRun } from '../../shared/audit/createRun.ts';
-import { finishRun } from '../../shared/audit/finishRun.ts';
+import { createRun } from '../../shared/pipeline/runs/createRun.ts';
+import { finishRun } from '../../shared/pipeline/runs/finishRun.ts';
 import { loadBronze } from '../../shared/bronze/loadBronze.ts';
-import { createCopyIn, type CopyIn } from '../../shared/db/createCopyIn.ts';
-import { sql } from '../../shared/db/sql.ts';
+import { createCopyIn, type CopyIn } from '../../shared/platform/db/createCopyIn.ts';
+import { sql } from '../../shared/platform/db/sql.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '../../shared/metadata/schema.ts';
-import { createLocalRawStore } from '../../shared/raw/createLocalRawStore.ts';
-import type { RawStore } from '../../shared/raw/rawStore.ts';
+import { createLocalRawStore } from '../../shared/platform/raw/createLocalRawStore.ts';
+import type { RawStore } from '../../shared/platform/raw/rawStore.ts';
 import { mergeSilver } from '../../shared/silver/mergeSilver.ts';
 import type { SilverMergeResult } from '../../shared/silver/mergeSilverRecords.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';

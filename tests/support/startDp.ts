@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { projectRoot } from '../../shared/env.ts';
+import { projectRoot } from '../../shared/platform/env.ts';
 
 export type DpProcess = {
   readonly child: ChildProcess;
@@ -19,7 +19,7 @@ export type DpProcess = {
 
 /** Starts `dp <args>` with the given environment added to this process's. */
 export function startDp(args: readonly string[], env: Readonly<Record<string, string>>): DpProcess {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'shared/cli/dp.mjs'), ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(projectRoot, 'tools/cli/dp.mjs'), ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

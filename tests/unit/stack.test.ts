@@ -6,11 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
-import { projectRoot } from '../../shared/env.ts';
+import { projectRoot } from '../../shared/platform/env.ts';
 import { loadMetadata } from '../../shared/metadata/loadMetadata.ts';
-import { parseDuration } from '../../shared/gateway/parseDuration.ts';
-import { parseStack } from '../../shared/gateway/parseStack.ts';
-import { MAX_FUNCTIONS, validateStack } from '../../shared/gateway/validateStack.ts';
+import { parseDuration } from '../../shared/orchestrator/schedule/parseDuration.ts';
+import { parseStack } from '../../tools/gateway/parseStack.ts';
+import { MAX_FUNCTIONS, validateStack } from '../../tools/gateway/validateStack.ts';
 
 const file = path.join(projectRoot, 'stack.yml');
 const stack = parseStack(readFileSync(file, 'utf8'), file);

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../errors.ts';
+import { ConfigError } from '../../platform/errors.ts';
 import type { Source } from '../../metadata/schema.ts';
 
 /** The secret name a source maps to `role` (`secrets: { token: ynab_token }`); a ConfigError naming the source, role and fix when absent. */

@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/db/sql.ts';
+import { sql } from '../../../shared/platform/db/sql.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '../../support/database.ts';
 import { freePort } from '../../support/freePort.ts';
 import { startDp } from '../../support/startDp.ts';

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import type { CommandIo } from '../../../shared/cli/command.ts';
-import { main } from '../../../shared/cli/main.ts';
-import { projectRoot } from '../../../shared/env.ts';
-import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
+import type { CommandIo } from '../../../tools/cli/command.ts';
+import { main } from '../../../tools/cli/main.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
 import type { TestDatabase, TestMongo } from '../../support/database.ts';
 import { startStackWorld } from '../../support/stackWorld.ts';
 

@@ -11,11 +11,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/db/sql.ts';
-import { projectRoot } from '../../../shared/env.ts';
-import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import type { StepResult } from '../../../shared/runtime/steps.ts';
-import { encodeSuperjson } from '../../../shared/runtime/superjsonBody.ts';
+import { sql } from '../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
+import type { StepResult } from '../../../shared/pipeline/steps.ts';
+import { encodeSuperjson } from '../../../shared/platform/function/superjsonBody.ts';
 import type { TestDatabase, TestMongo } from '../../support/database.ts';
 import { startStackWorld } from '../../support/stackWorld.ts';
 import { createTestRun, finishTestRun } from '../../support/stepRuns.ts';

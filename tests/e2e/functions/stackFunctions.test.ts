@@ -8,10 +8,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/db/sql.ts';
-import { projectRoot } from '../../../shared/env.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import { encodeSuperjson } from '../../../shared/runtime/superjsonBody.ts';
+import { sql } from '../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
+import { encodeSuperjson } from '../../../shared/platform/function/superjsonBody.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { startHttpRecorder, type HttpRecorder } from '../../support/httpRecorder.ts';
 

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { projectRoot } from '../../../shared/env.ts';
-import type { ScheduleDriver } from '../../../shared/gateway/createScheduleDriver.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import type { ScheduleSpec } from '../../../shared/gateway/parseSchedule.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
+import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
+import type { ScheduleSpec } from '../../../shared/orchestrator/schedule/parseSchedule.ts';
 import { startHttpRecorder, type HttpRecorder } from '../../support/httpRecorder.ts';
 
 const STACK = path.join(projectRoot, 'tests', 'e2e', 'fixtures', 'gateway', 'stack.yml');

@@ -9,12 +9,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/db/sql.ts';
-import { projectRoot } from '../../../shared/env.ts';
-import type { ScheduleDriver } from '../../../shared/gateway/createScheduleDriver.ts';
-import { createLocalGateway, type LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
-import { signWebhookBody } from '../../../shared/orchestrator/verifyWebhookSignature.ts';
-import { CRON_HEADERS } from '../../../shared/runtime/isCronInvocation.ts';
+import { sql } from '../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
+import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
+import { signWebhookBody } from '../../../shared/orchestrator/triggers/verifyWebhookSignature.ts';
+import { CRON_HEADERS } from '../../../shared/platform/function/isCronInvocation.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { startGatewayProxy, type GatewayProxy } from '../../support/gatewayProxy.ts';
 import { syncFixtureMetadata } from '../../support/orchestratorHarness.ts';

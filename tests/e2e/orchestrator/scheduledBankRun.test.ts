@@ -11,10 +11,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/db/sql.ts';
-import { projectRoot } from '../../../shared/env.ts';
-import type { ScheduleDriver } from '../../../shared/gateway/createScheduleDriver.ts';
-import type { LocalGateway } from '../../../shared/gateway/createLocalGateway.ts';
+import { sql } from '../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../shared/platform/env.ts';
+import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
+import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
 import type { TestDatabase, TestMongo } from '../../support/database.ts';
 import { startStackWorld } from '../../support/stackWorld.ts';
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { getEnv, processEnvironment, projectRoot } from '../../../shared/env.ts';
+import { getEnv, processEnvironment, projectRoot } from '../../../shared/platform/env.ts';
 
 const FAAS_CLI_MODULE = 'github.com/openfaas/faas-cli@v0.17.8';
 const binDir = path.join(getEnv().dataDir, 'bin');
@@ -66,7 +66,7 @@ test('faas-cli build --shrinkwrap assembles every function of stack.yml, and lay
       const context = path.join(dir, 'build', name);
       assert.ok(existsSync(path.join(context, 'Dockerfile')), `${name}: Dockerfile`);
       assert.ok(existsSync(path.join(context, 'function', 'handler.ts')), `${name}: function/handler.ts`);
-      assert.ok(existsSync(path.join(context, 'function', 'shared', 'env.ts')), `${name}: function/shared (configuration.copy)`);
+      assert.ok(existsSync(path.join(context, 'function', 'shared', 'platform', 'env.ts')), `${name}: function/shared (configuration.copy)`);
     }
     const laidOut = spawnSync('sh', [path.join(dir, 'build', 'bronze', 'layout.sh'), path.join(dir, 'build', 'bronze'), path.join(dir, 'image')], { encoding: 'utf8' });
     assert.is(laidOut.status, 0, laidOut.stderr);

@@ -10,8 +10,8 @@ import { toReceivedRecord } from '../../../../shared/bronze/bronzeDocument.ts';
 import { deleteBronzeBefore } from '../../../../shared/bronze/deleteBronzeBefore.ts';
 import { loadBronze } from '../../../../shared/bronze/loadBronze.ts';
 import { readBronzeRun } from '../../../../shared/bronze/readBronzeRun.ts';
-import { createLocalRawStore } from '../../../../shared/raw/createLocalRawStore.ts';
-import type { RawRunRef, RawStore } from '../../../../shared/raw/rawStore.ts';
+import { createLocalRawStore } from '../../../../shared/platform/raw/createLocalRawStore.ts';
+import type { RawRunRef, RawStore } from '../../../../shared/platform/raw/rawStore.ts';
 import { createTestMongo, type TestMongo } from '../../../support/database.ts';
 import { makeDataset } from '../../../support/layers.ts';
 

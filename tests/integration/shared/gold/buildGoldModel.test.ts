@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/db/sql.ts';
-import { PlatformError } from '../../../../shared/errors.ts';
+import { sql } from '../../../../shared/platform/db/sql.ts';
+import { PlatformError } from '../../../../shared/platform/errors.ts';
 import { buildGoldModel } from '../../../../shared/gold/buildGoldModel.ts';
 import { goldModelSchema } from '../../../../shared/metadata/schema.ts';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';

@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/db/sql.ts';
-import { projectRoot } from '../../../../shared/env.ts';
+import { sql } from '../../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../../shared/platform/env.ts';
 import { getDataset } from '../../../../shared/metadata/catalog/getDataset.ts';
 import { listDatasets } from '../../../../shared/metadata/catalog/listDatasets.ts';
 import { loadCatalog } from '../../../../shared/metadata/catalog/loadCatalog.ts';

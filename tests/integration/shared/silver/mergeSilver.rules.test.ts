@@ -2,11 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { createRun } from '../../../../shared/audit/createRun.ts';
-import { getRun } from '../../../../shared/audit/getRun.ts';
-import { listRunSteps } from '../../../../shared/audit/listRunSteps.ts';
-import { sql } from '../../../../shared/db/sql.ts';
-import { PlatformError } from '../../../../shared/errors.ts';
+import { createRun } from '../../../../shared/pipeline/runs/createRun.ts';
+import { getRun } from '../../../../shared/pipeline/runs/getRun.ts';
+import { listRunSteps } from '../../../../shared/pipeline/runs/listRunSteps.ts';
+import { sql } from '../../../../shared/platform/db/sql.ts';
+import { PlatformError } from '../../../../shared/platform/errors.ts';
 import { mergeSilver } from '../../../../shared/silver/mergeSilver.ts';
 import { createLayerHarness, day, makeDataset, type LayerHarness } from '../../../support/layers.ts';
 

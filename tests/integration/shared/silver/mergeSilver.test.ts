@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { listRunSteps } from '../../../../shared/audit/listRunSteps.ts';
-import { sql } from '../../../../shared/db/sql.ts';
+import { listRunSteps } from '../../../../shared/pipeline/runs/listRunSteps.ts';
+import { sql } from '../../../../shared/platform/db/sql.ts';
 import { createLayerHarness, day, makeDataset, type LayerHarness } from '../../../support/layers.ts';
 
 const accounts = makeDataset('bank', {

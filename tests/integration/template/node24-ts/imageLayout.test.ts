@@ -13,9 +13,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
-import { processEnvironment, projectRoot } from '../../../../shared/env.ts';
-import { parseStack } from '../../../../shared/gateway/parseStack.ts';
-import { startFunctionProcess, type FunctionProcess } from '../../../../shared/gateway/startFunctionProcess.ts';
+import { processEnvironment, projectRoot } from '../../../../shared/platform/env.ts';
+import { parseStack } from '../../../../tools/gateway/parseStack.ts';
+import { startFunctionProcess, type FunctionProcess } from '../../../../tools/gateway/startFunctionProcess.ts';
 import { assembleBuildContext } from '../../../support/assembleBuildContext.ts';
 
 type Context = { dir: string; out: string; fn?: FunctionProcess };
@@ -37,7 +37,7 @@ layout('layout.sh puts the handler at functions/function/ and shared/ beside it,
   const result = spawnSync('sh', [path.join(dir, 'context', 'layout.sh'), path.join(dir, 'context'), out], { encoding: 'utf8' });
   assert.is(result.status, 0, result.stderr);
   assert.ok(existsSync(path.join(out, 'functions', 'function', 'handler.ts')));
-  assert.ok(existsSync(path.join(out, 'shared', 'runtime', 'createOrchestratorHandler.ts')));
+  assert.ok(existsSync(path.join(out, 'shared', 'orchestrator', 'api', 'createOrchestratorHandler.ts')));
   assert.ok(existsSync(path.join(out, 'template', 'node24-ts', 'index.ts')));
   assert.ok(existsSync(path.join(out, 'package-lock.json')));
   assert.not.ok(existsSync(path.join(out, 'functions', 'function', 'shared')), 'shared/ is not left inside the handler folder');

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { connectors, getConnector, validateConnectorSettings } from '../../../../shared/connectors/registry.ts';
-import { ConfigError, NotFoundError } from '../../../../shared/errors.ts';
+import { ConfigError, NotFoundError } from '../../../../shared/platform/errors.ts';
 import { datasetSchema, sourceSchema } from '../../../../shared/metadata/schema.ts';
 
 const ref = (connector: string, config: Record<string, unknown>, name: string, extract: Record<string, unknown>) => {

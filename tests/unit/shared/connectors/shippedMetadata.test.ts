@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { getConnector } from '../../../../shared/connectors/registry.ts';
-import { projectRoot } from '../../../../shared/env.ts';
+import { projectRoot } from '../../../../shared/platform/env.ts';
 import { connectorSettings } from '../../../../shared/metadata/connectorSettings.ts';
 import { readMetadataFolder } from '../../../../shared/metadata/readMetadataFolder.ts';
 import { validateMetadata } from '../../../../shared/metadata/validateMetadata.ts';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { projectRoot } from '../../../../shared/env.ts';
-import { NotFoundError } from '../../../../shared/errors.ts';
+import { projectRoot } from '../../../../shared/platform/env.ts';
+import { NotFoundError } from '../../../../shared/platform/errors.ts';
 import { loadMetadata } from '../../../../shared/metadata/loadMetadata.ts';
 import { MetadataValidationError } from '../../../../shared/metadata/metadataIssue.ts';
 

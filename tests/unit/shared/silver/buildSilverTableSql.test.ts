@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { resolveDatasetColumns } from '../../../../shared/layers/resolveDatasetColumns.ts';
+import { resolveDatasetColumns } from '../../../../shared/pipeline/records/resolveDatasetColumns.ts';
 import { buildAddColumnSql, buildCreateSilverTableSql } from '../../../../shared/silver/buildSilverTableSql.ts';
 import { relationName } from '../../../../shared/silver/silverSchema.ts';
 import { makeDataset } from '../../../support/layers.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { resolveDatasetColumns } from '../../../../shared/layers/resolveDatasetColumns.ts';
+import { resolveDatasetColumns } from '../../../../shared/pipeline/records/resolveDatasetColumns.ts';
 import { createSilverRecordMapper } from '../../../../shared/silver/createSilverRecordMapper.ts';
 import { makeDataset } from '../../../support/layers.ts';
 

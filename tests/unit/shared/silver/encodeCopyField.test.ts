@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 
 import { createSeenKeyFilter } from '../../../../shared/silver/createSeenKeyFilter.ts';
 import { encodeCopyField } from '../../../../shared/silver/encodeCopyField.ts';
-import { hash128 } from '../../../../shared/layers/hash128.ts';
+import { hash128 } from '../../../../shared/pipeline/records/hash128.ts';
 
 test('COPY text escapes backslash, tab, newline and carriage return; NULL is \\N', () => {
   assert.is(encodeCopyField(null), '\\N');

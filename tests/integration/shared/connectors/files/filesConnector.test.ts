@@ -7,12 +7,12 @@ import { z } from 'zod';
 
 import type { Connector } from '../../../../../shared/connectors/connector.ts';
 import { FilesConnector } from '../../../../../shared/connectors/files/filesConnector.ts';
-import { commitCursor } from '../../../../../shared/connectors/state/commitCursor.ts';
-import { sql } from '../../../../../shared/db/sql.ts';
-import { ConfigError } from '../../../../../shared/errors.ts';
+import { commitCursor } from '../../../../../shared/pipeline/cursor/commitCursor.ts';
+import { sql } from '../../../../../shared/platform/db/sql.ts';
+import { ConfigError } from '../../../../../shared/platform/errors.ts';
 import type { DatasetRef } from '../../../../../shared/metadata/schema.ts';
-import type { RawRunRef } from '../../../../../shared/raw/rawStore.ts';
-import { createEnvSecretStore } from '../../../../../shared/secrets/createEnvSecretStore.ts';
+import type { RawRunRef } from '../../../../../shared/platform/raw/rawStore.ts';
+import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
 import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
 

@@ -10,14 +10,14 @@ import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
 import { FilesConnector } from '../../../../../shared/connectors/files/filesConnector.ts';
-import { commitCursor } from '../../../../../shared/connectors/state/commitCursor.ts';
-import { sql } from '../../../../../shared/db/sql.ts';
-import { projectRoot } from '../../../../../shared/env.ts';
+import { commitCursor } from '../../../../../shared/pipeline/cursor/commitCursor.ts';
+import { sql } from '../../../../../shared/platform/db/sql.ts';
+import { projectRoot } from '../../../../../shared/platform/env.ts';
 import { connectorSettings } from '../../../../../shared/metadata/connectorSettings.ts';
 import { readMetadataFolder } from '../../../../../shared/metadata/readMetadataFolder.ts';
 import type { DatasetRef } from '../../../../../shared/metadata/schema.ts';
 import { validateMetadata } from '../../../../../shared/metadata/validateMetadata.ts';
-import { createEnvSecretStore } from '../../../../../shared/secrets/createEnvSecretStore.ts';
+import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
 import { createHarness, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
 

@@ -6,8 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { RestApiConnector } from '../../../../../shared/connectors/rest/restApiConnector.ts';
-import { ConfigError, UnauthorizedError } from '../../../../../shared/errors.ts';
-import { createFileSecretStore } from '../../../../../shared/secrets/createFileSecretStore.ts';
+import { ConfigError, UnauthorizedError } from '../../../../../shared/platform/errors.ts';
+import { createFileSecretStore } from '../../../../../shared/platform/secrets/createFileSecretStore.ts';
 import { createHarness, datasetRef, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
 import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '../../../../support/httpServer.ts';
 import { ITEMS, itemsApi, PAGINATED } from './fakeItemsApi.ts';

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { parseCsvFile, type CsvOptions } from '../../../../../shared/connectors/files/parseCsvFile.ts';
-import { ValidationError } from '../../../../../shared/errors.ts';
+import { ValidationError } from '../../../../../shared/platform/errors.ts';
 
 const csv = suite('parseCsvFile');
 const options: CsvOptions = { delimiter: ',', quote: '"', skip_lines: 0, empty_as_null: true };

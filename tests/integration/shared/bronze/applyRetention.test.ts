@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { applyRetention } from '../../../../shared/bronze/applyRetention.ts';
+import { datasetSchema, sourceSchema, type DatasetRef } from '../../../../shared/metadata/schema.ts';
+import { createLocalRawStore } from '../../../../shared/platform/raw/createLocalRawStore.ts';
+import type { RawStore } from '../../../../shared/platform/raw/rawStore.ts';
+import { createTestMongo, type TestMongo } from '../../../support/database.ts';
+
+type Context = { dir: string; raw: RawStore; mongo: TestMongo };
+const retention = suite<Context>('applyRetention');
+
+const now = new Date('2026-06-30T12:00:00Z');
+const daysAgo = (days: number): Date => new Date(now.getTime() - days * 86_400_000);
+
+function refWith(retentionSettings: Record<string, number>): DatasetRef {
+  const dataset = datasetSchema.parse({ name: 'transactions', load: 'full', key: ['id'], columns: [{ name: 'id', type: 'text' }], retention: retentionSettings });
+  const source = sourceSchema.parse({ source: 'bank', connector: 'files', datasets: [dataset] });
+  return { source, dataset };
+}
+
+retention.before.each(async (context) => {
+  context.dir = await mkdtemp(path.join(os.tmpdir(), 'dp-retention-'));
+  context.raw = createLocalRawStore(context.dir);
+  context.mongo = await createTestMongo();
+  for (const [runId, age] of [['old', 40], ['edge', 10], ['recent', 2]] as const) {
+    const run = { source: 'bank', dataset: 'transactions', runId, startedAt: daysAgo(age) };
+    await context.raw.writePart(run, 0, [{ id: runId }]);
+    await context.raw.writeManifest(run, true);
+    await context.mongo.db.collection('bank__transactions').insertOne({ id: runId, _run_id: runId, _loaded_at: daysAgo(age) });
+  }
+});
+retention.after.each(async (context) => {
+  await rm(context.dir, { recursive: true, force: true });
+  await context.mongo.drop();
+});
+
+const bronzeRuns = async (mongo: TestMongo): Promise<string[]> =>
+  (await mongo.db.collection('bank__transactions').find({}).toArray()).map((document) => String(document._run_id)).sort();
+
+retention('raw runs and bronze documents older than their retention go; newer ones stay', async ({ raw, mongo }) => {
+  const result = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ raw_days: 30, bronze_days: 7 }), now });
+  assert.equal(result.rawRuns, ['old']);
+  assert.is(result.bronzeDocuments, 2);
+  assert.is((await raw.listParts({ source: 'bank', dataset: 'transactions', runId: 'old', startedAt: daysAgo(40) })).length, 0);
+  assert.is((await raw.listParts({ source: 'bank', dataset: 'transactions', runId: 'edge', startedAt: daysAgo(10) })).length, 1);
+  assert.equal(await bronzeRuns(mongo), ['recent']);
+});
+
+retention('a dataset without retention keeps everything', async ({ raw, mongo }) => {
+  const result = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({}), now });
+  assert.equal(result, { rawRuns: [], bronzeDocuments: 0 });
+  assert.equal(await bronzeRuns(mongo), ['edge', 'old', 'recent']);
+});
+
+retention.run();

@@ -1,0 +1,86 @@
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { getEnv } from '../../../../../shared/platform/env.ts';
+import { ConflictError, PlatformError } from '../../../../../shared/platform/errors.ts';
+import { createLogger } from '../../../../../shared/platform/log.ts';
+import { startLocalS3, type LocalS3 } from '../../../../../tools/services/s3Server.ts';
+import { createRawStore } from '../../../../../shared/platform/raw/createRawStore.ts';
+import { createS3ObjectStore } from '../../../../../shared/platform/raw/createS3ObjectStore.ts';
+import type { RawRunRef } from '../../../../../shared/platform/raw/rawStore.ts';
+import { freePort } from '../../../../support/freePort.ts';
+
+const s3 = suite<{ server: LocalS3 }>('createS3ObjectStore');
+const credentials = { accessKeyId: 'dataplatform', secretAccessKey: 'dataplatform-secret' };
+
+s3.before(async (context) => {
+  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'raw', log: createLogger({ level: 'warn' }) });
+});
+s3.after(async (context) => {
+  await context.server.stop();
+});
+
+s3('objects round-trip byte for byte; a missing key is undefined', async ({ server }) => {
+  const store = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', ...credentials });
+  const body = Buffer.from('{"records":[{"naïve":"ünïcode ✓"}]}');
+  await store.put('raw/a/b/part-00000.json', body);
+  assert.equal(await store.get('raw/a/b/part-00000.json'), body);
+  assert.is(await store.get('raw/a/b/nothing.json'), undefined);
+});
+
+s3('list returns every key under a prefix across pages, and only those', async ({ server }) => {
+  const store = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'home', ...credentials });
+  const keys = Array.from({ length: 1205 }, (_, index) => `raw/bank/tx/2026/01/0${1 + (index % 3)}/run-${index}/part-00000.json`);
+  for (let index = 0; index < keys.length; index += 50) {
+    await Promise.all(keys.slice(index, index + 50).map((key) => store.put(key, Buffer.from('{}'))));
+  }
+  await store.put('raw/bank/other/part-00000.json', Buffer.from('{}'));
+  const listed = await store.list('raw/bank/tx/');
+  assert.is(listed.length, 1205);
+  assert.equal(listed, [...keys].sort());
+  await store.delete(listed.slice(0, 5));
+  assert.is((await store.list('raw/bank/tx/')).length, 1200);
+});
+
+s3('the raw layer works the same over S3: immutable parts, manifests, retention', async ({ server }) => {
+  const raw = createRawStore(createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'layers', ...credentials }));
+  const run: RawRunRef = { source: 'ynab', dataset: 'payees', runId: 'r1', startedAt: new Date('2026-02-03T04:05:06Z') };
+  const part = await raw.writePart(run, 0, [{ id: 'p1', name: 'Bakery' }]);
+  assert.is(part.key, 'raw/ynab/payees/2026/02/03/r1/part-00000.json');
+  assert.equal(await raw.writePart(run, 0, [{ id: 'p1', name: 'Bakery' }]), part);
+  try {
+    await raw.writePart(run, 0, [{ id: 'p1', name: 'Changed' }]);
+    assert.unreachable('rewriting a part should fail');
+  } catch (error) {
+    assert.instance(error, ConflictError);
+  }
+  const manifest = await raw.writeManifest(run, true);
+  assert.is(manifest.records, 1);
+  assert.equal(await raw.readManifest(run), manifest);
+  assert.equal((await raw.readPart(part.key)).records, [{ id: 'p1', name: 'Bakery' }]);
+  assert.equal(await raw.deleteRunsBefore('ynab', 'payees', new Date('2026-03-01T00:00:00Z')), ['r1']);
+  assert.is(await raw.readManifest(run), null);
+});
+
+s3('a wrong bucket is a clear, non-retryable error; an unreachable endpoint is retryable', async ({ server }) => {
+  const wrongBucket = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'missing-bucket', ...credentials });
+  try {
+    await wrongBucket.list('raw/');
+    assert.unreachable('listing a missing bucket should fail');
+  } catch (error) {
+    assert.instance(error, PlatformError);
+    assert.is((error as PlatformError).code, 'raw.s3_refused');
+    assert.match((error as Error).message, 'missing-bucket');
+  }
+  const nowhere = createS3ObjectStore({ endpoint: 'http://127.0.0.1:1', bucket: 'raw', timeoutMs: 1000, ...credentials });
+  try {
+    await nowhere.get('x');
+    assert.unreachable('an unreachable endpoint should fail');
+  } catch (error) {
+    assert.is((error as PlatformError).code, 'raw.s3_unreachable');
+    assert.is((error as PlatformError).retryable, true);
+  }
+});
+
+s3.run();

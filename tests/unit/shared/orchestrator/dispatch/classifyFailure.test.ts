@@ -1,0 +1,37 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { classifyFailure } from '../../../../../shared/orchestrator/dispatch/classifyFailure.ts';
+import { registerSecretValue } from '../../../../../shared/platform/redact.ts';
+
+const test = suite('classifyFailure');
+
+const body = (code: string, retryable: boolean) => ({ code, message: `${code} happened`, retryable });
+
+test("an error body's retryable flag decides for 5xx; 5xx without a flag still may pass", () => {
+  assert.is(classifyFailure({ functionStatus: 503, error: body('db.unavailable', true), unparsed: undefined }).retryable, true);
+  assert.is(classifyFailure({ functionStatus: 500, error: body('internal', false), unparsed: undefined }).retryable, true, 'a 5xx is worth another try');
+});
+
+test('4xx, 501 and validation errors are final, whatever the body says', () => {
+  assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', true), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 404, error: body('run.not_found', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 501, error: body('step.not_implemented', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 429, error: body('rate.limited', false), unparsed: undefined }).retryable, true);
+});
+
+test('an answer without error body gets a code from its status and keeps some of its text', () => {
+  assert.equal(classifyFailure({ functionStatus: 502, error: undefined, unparsed: 'Bad Gateway' }), { code: 'step.timeout', message: 'The step function answered 502 without an error body: Bad Gateway.', retryable: true, status: 502 });
+  assert.equal(classifyFailure({ functionStatus: 503, error: undefined, unparsed: undefined }).code, 'step.unreachable');
+  assert.equal(classifyFailure({ functionStatus: 418, error: undefined, unparsed: undefined }).code, 'step.http_418');
+  const bad = classifyFailure({ functionStatus: 200, error: undefined, unparsed: '<html>' });
+  assert.equal([bad.code, bad.retryable], ['step.bad_result', false]);
+});
+
+test('secret values never reach the recorded message', () => {
+  registerSecretValue('tok-93f0a8d1c2');
+  const error = classifyFailure({ functionStatus: 401, error: { code: 'http.unauthorized', message: 'token tok-93f0a8d1c2 refused', retryable: false }, unparsed: undefined });
+  assert.not.match(error.message, /tok-93f0a8d1c2/);
+});
+
+test.run();

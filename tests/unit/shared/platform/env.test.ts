@@ -1,0 +1,56 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+import { loadEnv } from '../../../../shared/platform/env.ts';
+import { ConfigError } from '../../../../shared/platform/errors.ts';
+
+test('defaults point at the project-owned local servers', () => {
+  const env = loadEnv({});
+  assert.is(env.databaseUrl, 'postgres://postgres@127.0.0.1:54329/dataplatform');
+  assert.is(env.mongodbUrl, 'mongodb://127.0.0.1:27117/dataplatform');
+  assert.is(env.databaseUrlFromEnv, false);
+  assert.is(env.logLevel, 'info');
+  assert.ok(env.dataDir.endsWith('.data'));
+});
+
+test('DATABASE_URL and MONGODB_URL override the defaults and are marked as explicit', () => {
+  const env = loadEnv({ DATABASE_URL: 'postgres://u:p@db:5432/x', MONGODB_URL: 'mongodb://m:27017/y' });
+  assert.is(env.databaseUrl, 'postgres://u:p@db:5432/x');
+  assert.is(env.databaseUrlFromEnv, true);
+  assert.is(env.mongodbUrl, 'mongodb://m:27017/y');
+  assert.is(env.mongodbUrlFromEnv, true);
+});
+
+test('the local ports move the default URLs', () => {
+  const env = loadEnv({ DP_POSTGRES_PORT: '6000', DP_MONGODB_PORT: '7000' });
+  assert.is(env.databaseUrl, 'postgres://postgres@127.0.0.1:6000/dataplatform');
+  assert.is(env.mongodbUrl, 'mongodb://127.0.0.1:7000/dataplatform');
+});
+
+test('a bad value is a ConfigError naming the key and the fix', () => {
+  const cases: Array<[Record<string, string>, string, RegExp]> = [
+    [{ DP_POSTGRES_PORT: 'abc' }, 'DP_POSTGRES_PORT', /whole number between 1 and 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /expected postgres: or postgresql:/],
+    [{ MONGODB_URL: 'not a url' }, 'MONGODB_URL', /not a URL/],
+    [{ DP_LOG_LEVEL: 'loud' }, 'DP_LOG_LEVEL', /debug, info, warn, error/],
+  ];
+  for (const [source, key, fix] of cases) {
+    try {
+      loadEnv(source);
+      assert.unreachable(`${key} should be rejected`);
+    } catch (error) {
+      assert.instance(error, ConfigError);
+      assert.is((error as ConfigError).code, 'config.invalid');
+      assert.is((error as ConfigError).context.key, key);
+      assert.match((error as Error).message, key);
+      assert.match((error as Error).message, fix);
+    }
+  }
+});
+
+test('the configuration is frozen', () => {
+  const env = loadEnv({});
+  assert.ok(Object.isFrozen(env));
+});
+
+test.run();
