@@ -15,20 +15,20 @@ import { parseArgs } from 'node:util';
 
 import pg from 'pg';
 
-import { createRun } from '../shared/pipeline/runs/createRun.ts';
-import { finishRun } from '../shared/pipeline/runs/finishRun.ts';
-import { createCopyIn } from '../shared/platform/db/createCopyIn.ts';
-import { createPool } from '../shared/platform/db/createPool.ts';
-import { migrateDatabase } from '../shared/platform/db/migrate.ts';
-import { sql } from '../shared/platform/db/sql.ts';
-import { getEnv } from '../shared/platform/env.ts';
-import { createLogger } from '../shared/platform/log.ts';
-import { ensureServices } from '../tools/services/services.ts';
-import { datasetSchema, sourceSchema, type DatasetRef } from '../shared/metadata/schema.ts';
-import { encodeCopyField } from '../shared/silver/encodeCopyField.ts';
-import { mergeSilverRecords, type SilverMergeResult } from '../shared/silver/mergeSilverRecords.ts';
-import type { SilverInput } from '../shared/silver/stageSilverBatch.ts';
-import { withAdminClient } from '../tools/services/withAdminClient.ts';
+import { createRun } from '#pipeline/runs/createRun.ts';
+import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { createCopyIn } from '#platform/db/createCopyIn.ts';
+import { createPool } from '#platform/db/createPool.ts';
+import { migrateDatabase } from '#platform/db/migrate.ts';
+import { sql } from '#platform/db/sql.ts';
+import { getEnv } from '#platform/env.ts';
+import { createLogger } from '#platform/log.ts';
+import { ensureServices } from '#tools/services/services.ts';
+import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
+import { encodeCopyField } from '#silver/encodeCopyField.ts';
+import { mergeSilverRecords, type SilverMergeResult } from '#silver/mergeSilverRecords.ts';
+import type { SilverInput } from '#silver/stageSilverBatch.ts';
+import { withAdminClient } from '#tools/services/withAdminClient.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -11,10 +11,10 @@ import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { getEnv, projectRoot } from '../shared/platform/env.ts';
-import { createLogger } from '../shared/platform/log.ts';
-import { detectDocker, startContainers, type StartedContainers } from '../tools/services/containers.ts';
-import { ensureServices, stopServices } from '../tools/services/services.ts';
+import { getEnv, projectRoot } from '#platform/env.ts';
+import { createLogger } from '#platform/log.ts';
+import { detectDocker, startContainers, type StartedContainers } from '#tools/services/containers.ts';
+import { ensureServices, stopServices } from '#tools/services/services.ts';
 
 const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e'];
 const FILE_TIMEOUT_MS = 10 * 60_000;

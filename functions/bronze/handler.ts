@@ -1,5 +1,5 @@
 /** bronze — loads a run's raw files into bronze (MongoDB). Step contract: docs/functions.md. */
-import { createStepHandler } from '../../shared/pipeline/createStepHandler.ts';
-import { runBronzeStep } from '../../shared/bronze/runBronzeStep.ts';
+import { createStepHandler } from '#pipeline/createStepHandler.ts';
+import { runBronzeStep } from '#bronze/runBronzeStep.ts';
 
 export default createStepHandler({ functionName: 'bronze', step: 'bronze', runner: runBronzeStep });

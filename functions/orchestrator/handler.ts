@@ -3,7 +3,7 @@
  * on its cron schedule. Routes: see createOrchestratorHandler and docs/functions.md; the logic:
  * shared/orchestrator and docs/orchestration.md.
  */
-import { createOrchestratorFromEnv } from '../../shared/orchestrator/createOrchestratorFromEnv.ts';
-import { createOrchestratorHandler } from '../../shared/orchestrator/api/createOrchestratorHandler.ts';
+import { createOrchestratorFromEnv } from '#orchestrator/createOrchestratorFromEnv.ts';
+import { createOrchestratorHandler } from '#orchestrator/api/createOrchestratorHandler.ts';
 
 export default createOrchestratorHandler(createOrchestratorFromEnv());

@@ -3,9 +3,9 @@
  * A step request runs the extract step; its cron schedule (stack.yml) asks the orchestrator to
  * start runs for every rest source. Step contract: docs/functions.md.
  */
-import { createStepHandler } from '../../shared/pipeline/createStepHandler.ts';
-import { runRestExtract } from '../../shared/extract/runRestExtract.ts';
-import { startScheduledRuns } from '../../shared/pipeline/startScheduledRuns.ts';
+import { createStepHandler } from '#pipeline/createStepHandler.ts';
+import { runRestExtract } from '#extract/runRestExtract.ts';
+import { startScheduledRuns } from '#pipeline/startScheduledRuns.ts';
 
 export default createStepHandler({
   functionName: 'rest',

@@ -1,5 +1,5 @@
 /** silver — merges a run's bronze documents into silver (Postgres, SCD2). Step contract: docs/functions.md. */
-import { createStepHandler } from '../../shared/pipeline/createStepHandler.ts';
-import { runSilverStep } from '../../shared/silver/runSilverStep.ts';
+import { createStepHandler } from '#pipeline/createStepHandler.ts';
+import { runSilverStep } from '#silver/runSilverStep.ts';
 
 export default createStepHandler({ functionName: 'silver', step: 'silver', runner: runSilverStep });

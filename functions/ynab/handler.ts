@@ -3,9 +3,9 @@
  * A step request runs the extract step; its cron schedule (stack.yml) asks the orchestrator to
  * start runs for every ynab source. Step contract: docs/functions.md.
  */
-import { createStepHandler } from '../../shared/pipeline/createStepHandler.ts';
-import { runYnabExtract } from '../../shared/extract/runYnabExtract.ts';
-import { startScheduledRuns } from '../../shared/pipeline/startScheduledRuns.ts';
+import { createStepHandler } from '#pipeline/createStepHandler.ts';
+import { runYnabExtract } from '#extract/runYnabExtract.ts';
+import { startScheduledRuns } from '#pipeline/startScheduledRuns.ts';
 
 export default createStepHandler({
   functionName: 'ynab',

@@ -1,8 +1,8 @@
 import type { Db } from 'mongodb';
 
 import { deleteBronzeBefore } from './deleteBronzeBefore.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import type { RawStore } from '../platform/raw/rawStore.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import type { RawStore } from '#platform/raw/rawStore.ts';
 
 const DAY_MS = 86_400_000;
 

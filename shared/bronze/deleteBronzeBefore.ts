@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 
-import { datasetTableName } from '../pipeline/records/datasetTableName.ts';
-import { translateMongoError } from '../platform/mongo/createMongoClient.ts';
+import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import { bronzeFiles } from './bronzeFiles.ts';
 
 /**

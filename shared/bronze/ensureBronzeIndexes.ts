@@ -1,6 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 
-import { translateMongoError } from '../platform/mongo/createMongoClient.ts';
+import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 
 /**
  * Creates the indexes of a bronze collection (idempotent): `_run_id` (silver reads one run) and

@@ -1,15 +1,15 @@
 import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mongodb';
 
-import { ValidationError } from '../platform/errors.ts';
-import { canonicalJson } from '../pipeline/records/canonicalJson.ts';
-import { createKeyHasher, keyHashUuid, type KeyHashResult } from '../pipeline/records/computeKeyHash.ts';
-import { datasetTableName } from '../pipeline/records/datasetTableName.ts';
-import { hash128, hexToUuid } from '../pipeline/records/hash128.ts';
-import { resolveDatasetColumns } from '../pipeline/records/resolveDatasetColumns.ts';
-import type { Logger } from '../platform/log.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import { translateMongoError } from '../platform/mongo/createMongoClient.ts';
-import type { RawPartInfo, RawStore } from '../platform/raw/rawStore.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { canonicalJson } from '#pipeline/records/canonicalJson.ts';
+import { createKeyHasher, keyHashUuid, type KeyHashResult } from '#pipeline/records/computeKeyHash.ts';
+import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { hash128, hexToUuid } from '#pipeline/records/hash128.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
+import type { Logger } from '#platform/log.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
+import type { RawPartInfo, RawStore } from '#platform/raw/rawStore.ts';
 import { toBronzeDocument } from './bronzeDocument.ts';
 import { bronzeFiles } from './bronzeFiles.ts';
 import { ensureBronzeIndexes } from './ensureBronzeIndexes.ts';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 import { loadBronze } from './loadBronze.ts';
-import { ValidationError } from '../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import { applyRetention } from './applyRetention.ts';
-import { createLogger } from '../platform/log.ts';
-import type { FunctionResources } from '../platform/function/createFunctionResources.ts';
-import type { StepRunner } from '../pipeline/steps.ts';
-import { loadDatasetStepRun } from '../pipeline/loadDatasetStepRun.ts';
+import { createLogger } from '#platform/log.ts';
+import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
+import type { StepRunner } from '#pipeline/steps.ts';
+import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 
 const checkpointSchema = z.strictObject({ nextPart: z.number().int().min(0) });
 

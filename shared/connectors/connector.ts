@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
-import { getEnv } from '../platform/env.ts';
-import { isPlatformError, ValidationError } from '../platform/errors.ts';
-import { systemClock, type Clock } from '../platform/http/clock.ts';
-import { createHttpClient } from '../platform/http/createHttpClient.ts';
-import { createRequestBudget, type RequestBudget } from '../platform/http/createRequestBudget.ts';
-import { WAIT_PAST_DEADLINE } from '../platform/http/sendRequest.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import type { RawRunRef } from '../platform/raw/rawStore.ts';
+import { getEnv } from '#platform/env.ts';
+import { isPlatformError, ValidationError } from '#platform/errors.ts';
+import { systemClock, type Clock } from '#platform/http/clock.ts';
+import { createHttpClient } from '#platform/http/createHttpClient.ts';
+import { createRequestBudget, type RequestBudget } from '#platform/http/createRequestBudget.ts';
+import { WAIT_PAST_DEADLINE } from '#platform/http/sendRequest.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import type { RawRunRef } from '#platform/raw/rawStore.ts';
 import { parseConnectorSettings } from './parseConnectorSettings.ts';
-import { assertJsonValue } from '../pipeline/cursor/assertJsonValue.ts';
-import type { JsonValue } from '../pipeline/cursor/datasetRunRef.ts';
+import { assertJsonValue } from '#pipeline/cursor/assertJsonValue.ts';
+import type { JsonValue } from '#pipeline/cursor/datasetRunRef.ts';
 import type { ConnectorContext, ExtractRequest, ExtractResult, RejectedRecord } from './types.ts';
 
 /** One page a connector received: written as one raw part. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-import { ConfigError } from '../platform/errors.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
 
 const formatPath = (root: string, path: readonly PropertyKey[]): string =>
   root + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');

@@ -1,5 +1,5 @@
-import { NotFoundError } from '../platform/errors.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
 import type { Connector } from './connector.ts';
 import { FilesConnector } from './files/filesConnector.ts';
 import { RestApiConnector } from './rest/restApiConnector.ts';

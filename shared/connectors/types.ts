@@ -5,14 +5,14 @@
  */
 import type { DatabasePool } from 'slonik';
 
-import type { Env } from '../platform/env.ts';
-import type { Clock } from '../platform/http/clock.ts';
-import type { HttpClient } from '../platform/http/createHttpClient.ts';
-import type { Logger } from '../platform/log.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import type { RawRunRef, RawStore } from '../platform/raw/rawStore.ts';
-import type { SecretStore } from '../platform/secrets/secretStore.ts';
-import type { JsonValue } from '../pipeline/cursor/datasetRunRef.ts';
+import type { Env } from '#platform/env.ts';
+import type { Clock } from '#platform/http/clock.ts';
+import type { HttpClient } from '#platform/http/createHttpClient.ts';
+import type { Logger } from '#platform/log.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
+import type { JsonValue } from '#pipeline/cursor/datasetRunRef.ts';
 
 export type ExtractRequest = {
   readonly ref: DatasetRef;

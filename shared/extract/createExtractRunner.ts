@@ -1,13 +1,13 @@
-import { getConnector } from '../connectors/registry.ts';
-import { commitCursor } from '../pipeline/cursor/commitCursor.ts';
-import { readCursor } from '../pipeline/cursor/readCursor.ts';
-import { stagePendingCursor } from '../pipeline/cursor/stagePendingCursor.ts';
-import type { ExtractResult, RejectedRecord } from '../connectors/types.ts';
-import { ValidationError } from '../platform/errors.ts';
-import { createLogger, type Logger } from '../platform/log.ts';
-import type { FunctionResources } from '../platform/function/createFunctionResources.ts';
-import type { StepOutcome, StepRunner } from '../pipeline/steps.ts';
-import { loadDatasetStepRun } from '../pipeline/loadDatasetStepRun.ts';
+import { getConnector } from '#connectors/registry.ts';
+import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import { readCursor } from '#pipeline/cursor/readCursor.ts';
+import { stagePendingCursor } from '#pipeline/cursor/stagePendingCursor.ts';
+import type { ExtractResult, RejectedRecord } from '#connectors/types.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { createLogger, type Logger } from '#platform/log.ts';
+import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
+import type { StepOutcome, StepRunner } from '#pipeline/steps.ts';
+import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 
 /** Rejected records kept in a chunk's `detail.rejects`; the rest are counted in `rows_rejected` only (results travel over HTTP). */
 export const MAX_REJECTS_IN_DETAIL = 50;

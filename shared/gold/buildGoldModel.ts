@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../platform/db/sql.ts';
-import { PlatformError, ValidationError } from '../platform/errors.ts';
-import type { GoldModel } from '../metadata/schema.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import { PlatformError, ValidationError } from '#platform/errors.ts';
+import type { GoldModel } from '#metadata/schema.ts';
 
 export type GoldBuildResult = {
   readonly model: string;

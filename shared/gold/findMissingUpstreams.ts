@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../platform/db/sql.ts';
-import type { GoldModel } from '../metadata/schema.ts';
-import { silverTableName } from '../metadata/silverTableName.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import type { GoldModel } from '#metadata/schema.ts';
+import { silverTableName } from '#metadata/silverTableName.ts';
 
 /** The tables a gold model reads (`silver.<source>__<dataset>`, `gold.<model>`) that do not exist yet. */
 export async function findMissingUpstreams(db: CommonQueryMethods, model: GoldModel): Promise<string[]> {

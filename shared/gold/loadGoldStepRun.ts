@@ -1,9 +1,9 @@
-import type { CommonQueryMethods } from '../platform/db/sql.ts';
-import { NotFoundError } from '../platform/errors.ts';
-import { loadCatalog } from '../metadata/catalog/loadCatalog.ts';
-import type { GoldModel } from '../metadata/schema.ts';
-import type { StepRequest } from '../pipeline/steps.ts';
-import { readStepRun } from '../pipeline/readStepRun.ts';
+import type { CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
+import type { GoldModel } from '#metadata/schema.ts';
+import type { StepRequest } from '#pipeline/steps.ts';
+import { readStepRun } from '#pipeline/readStepRun.ts';
 
 /** What the gold step needs to know about its run. */
 export type GoldStepRun = {

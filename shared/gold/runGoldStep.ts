@@ -1,7 +1,7 @@
-import { ValidationError } from '../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import { buildGoldModel } from './buildGoldModel.ts';
-import type { FunctionResources } from '../platform/function/createFunctionResources.ts';
-import type { StepRunner } from '../pipeline/steps.ts';
+import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
+import type { StepRunner } from '#pipeline/steps.ts';
 import { findMissingUpstreams } from './findMissingUpstreams.ts';
 import { loadGoldStepRun } from './loadGoldStepRun.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 
-import { connectors } from '../connectors/registry.ts';
+import { connectors } from '#connectors/registry.ts';
 
 export type ConnectorSettingsSchemas = {
   /** Validates the source's `config` (prefer `z.strictObject` so typos are reported). */

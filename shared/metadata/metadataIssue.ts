@@ -2,7 +2,7 @@
  * One problem found in the metadata folder, precise enough to fix without searching:
  * the file, the YAML path inside it (`datasets[1].columns[3].type`), the line, what is wrong and the fix.
  */
-import { ValidationError } from '../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 
 export type MetadataIssueSeverity = 'error' | 'warning';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import { NotFoundError } from '../platform/errors.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import type { MetadataFileText } from './validateMetadata.ts';
 
 const READ = /\.(ya?ml|sql)$/;

@@ -1,8 +1,8 @@
-import type { DatabasePool } from '../platform/db/sql.ts';
-import { createLogger, type Logger } from '../platform/log.ts';
-import { loadCatalog } from '../metadata/catalog/loadCatalog.ts';
+import type { DatabasePool } from '#platform/db/sql.ts';
+import { createLogger, type Logger } from '#platform/log.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorApi } from './api/orchestratorApi.ts';
-import type { SecretStore } from '../platform/secrets/secretStore.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import { describeRun } from './api/describeRun.ts';
 import type { Dispatcher } from './dispatch/dispatcher.ts';
 import { handleCallback } from './dispatch/handleCallback.ts';

@@ -1,7 +1,7 @@
-import { getEnv, type Env } from '../platform/env.ts';
+import { getEnv, type Env } from '#platform/env.ts';
 import type { OrchestratorApi } from './api/orchestratorApi.ts';
-import { createFunctionResources, type FunctionResources } from '../platform/function/createFunctionResources.ts';
-import { createSecretStore } from '../platform/secrets/createSecretStore.ts';
+import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
+import { createSecretStore } from '#platform/secrets/createSecretStore.ts';
 import { createHttpDispatcher } from './dispatch/createHttpDispatcher.ts';
 import { createOrchestrator } from './createOrchestrator.ts';
 import { orchestratorConfigFromEnv } from './orchestratorConfig.ts';

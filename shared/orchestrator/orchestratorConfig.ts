@@ -1,4 +1,4 @@
-import type { Env } from '../platform/env.ts';
+import type { Env } from '#platform/env.ts';
 
 /** The orchestrator's limits and timings. */
 export type OrchestratorConfig = {

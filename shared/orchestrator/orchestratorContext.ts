@@ -1,6 +1,6 @@
-import type { DatabasePool } from '../platform/db/sql.ts';
-import type { Logger } from '../platform/log.ts';
-import type { SecretStore } from '../platform/secrets/secretStore.ts';
+import type { DatabasePool } from '#platform/db/sql.ts';
+import type { Logger } from '#platform/log.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import type { Dispatcher } from './dispatch/dispatcher.ts';
 import type { OrchestratorConfig } from './orchestratorConfig.ts';
 

@@ -1,14 +1,14 @@
-import { getEnv } from '../platform/env.ts';
-import { PlatformError, ValidationError } from '../platform/errors.ts';
-import { createLogger, type Logger } from '../platform/log.ts';
-import { createFunctionResources, type FunctionResources } from '../platform/function/createFunctionResources.ts';
-import type { FunctionContext, FunctionEvent, FunctionHandler } from '../platform/function/functionContract.ts';
-import { isCronInvocation } from '../platform/function/isCronInvocation.ts';
-import { parseInput } from '../platform/function/parseInput.ts';
+import { getEnv } from '#platform/env.ts';
+import { PlatformError, ValidationError } from '#platform/errors.ts';
+import { createLogger, type Logger } from '#platform/log.ts';
+import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
+import type { FunctionContext, FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
+import { parseInput } from '#platform/function/parseInput.ts';
 import { runStepOnce } from './runStepOnce.ts';
 import type { ForwardedReply } from './startScheduledRuns.ts';
 import { stepRequestSchema, type StepName, type StepRunner } from './steps.ts';
-import { decodeSuperjson, encodeSuperjson } from '../platform/function/superjsonBody.ts';
+import { decodeSuperjson, encodeSuperjson } from '#platform/function/superjsonBody.ts';
 
 export type CreateStepHandlerOptions = {
   /** The OpenFaaS function's name (its folder under functions/), for messages. */

@@ -1,9 +1,9 @@
-import type { CommonQueryMethods } from '../platform/db/sql.ts';
-import { NotFoundError } from '../platform/errors.ts';
-import { getDataset } from '../metadata/catalog/getDataset.ts';
-import { loadCatalog } from '../metadata/catalog/loadCatalog.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import type { RawRunRef } from '../platform/raw/rawStore.ts';
+import type { CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { getDataset } from '#metadata/catalog/getDataset.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import type { RawRunRef } from '#platform/raw/rawStore.ts';
 import type { StepRequest } from './steps.ts';
 import { readStepRun } from './readStepRun.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../platform/db/sql.ts';
-import { NotFoundError, ValidationError } from '../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError, ValidationError } from '#platform/errors.ts';
 import type { StepRequest } from './steps.ts';
 
 const runRow = z.object({

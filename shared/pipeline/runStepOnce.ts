@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../platform/db/sql.ts';
-import { ConflictError, NotFoundError, PlatformError, ValidationError } from '../platform/errors.ts';
-import { createLogger, type Logger } from '../platform/log.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import { ConflictError, NotFoundError, PlatformError, ValidationError } from '#platform/errors.ts';
+import { createLogger, type Logger } from '#platform/log.ts';
 import { stepCountsSchema, type StepName, type StepOutcome, type StepRequest, type StepResult, type StepRunner } from './steps.ts';
-import { decodeSuperjson, encodeSuperjson } from '../platform/function/superjsonBody.ts';
-import { toErrorResponse } from '../platform/function/toErrorResponse.ts';
+import { decodeSuperjson, encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 import { stepRowCountsShape } from './runs/runRecords.ts';
 
 export type RunStepOnceOptions<Resources> = {

@@ -1,5 +1,5 @@
-import { getEnv } from '../platform/env.ts';
-import { TransientError } from '../platform/errors.ts';
+import { getEnv } from '#platform/env.ts';
+import { TransientError } from '#platform/errors.ts';
 
 export type StartScheduledRunsOptions = {
   /** Connector kind whose sources start (`files`, `rest`, `ynab`). */

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 
-import { nameSchema } from '../metadata/schema.ts';
+import { nameSchema } from '#metadata/schema.ts';
 
 /** The steps of a run, as recorded in `platform.run_steps.step`. */
 export const STEP_NAMES = ['extract', 'bronze', 'silver', 'gold'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../platform/db/sql.ts';
-import { ConflictError } from '../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { ConflictError } from '#platform/errors.ts';
 import { INSERT_AUDIT_COLUMNS, type MergeContext } from './mergeContext.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { sql } from '../platform/db/sql.ts';
-import type { ResolvedColumn } from '../pipeline/records/resolveDatasetColumns.ts';
+import { sql } from '#platform/db/sql.ts';
+import type { ResolvedColumn } from '#pipeline/records/resolveDatasetColumns.ts';
 import { AUDIT_COLUMNS, SQL_TYPES, silverIndexNames, type AuditColumn } from './silverSchema.ts';
 
 type Fragment = ReturnType<typeof sql.fragment>;

@@ -1,8 +1,8 @@
-import { CastRejection, createCaster } from '../pipeline/records/castValue.ts';
-import { createKeyHasher } from '../pipeline/records/computeKeyHash.ts';
-import { hash128 } from '../pipeline/records/hash128.ts';
-import { createSourcePathReader } from '../pipeline/records/createSourcePathReader.ts';
-import type { DatasetColumns } from '../pipeline/records/resolveDatasetColumns.ts';
+import { CastRejection, createCaster } from '#pipeline/records/castValue.ts';
+import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
+import { hash128 } from '#pipeline/records/hash128.ts';
+import { createSourcePathReader } from '#pipeline/records/createSourcePathReader.ts';
+import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 
 /** One value that could not be used, as it goes to `platform.rejects`. */
 export type RejectedValue = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../platform/db/sql.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
 
 /** Drops the given staging tables (a merge's own, when it ends). */
 export async function dropStagingTables(pool: DatabasePool, tables: readonly string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { buildCurrentIndexSql, buildPrimaryKeySql } from './buildSilverTableSql.ts';
 import { INSERT_AUDIT_COLUMNS, type MergeContext } from './mergeContext.ts';
 import { silverIndexNames } from './silverSchema.ts';

@@ -1,5 +1,5 @@
-import { sql } from '../platform/db/sql.ts';
-import type { DatasetColumns } from '../pipeline/records/resolveDatasetColumns.ts';
+import { sql } from '#platform/db/sql.ts';
+import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 
 type Fragment = ReturnType<typeof sql.fragment>;
 

@@ -1,14 +1,14 @@
 import type { Db } from 'mongodb';
 
-import { bronzeFiles } from '../bronze/bronzeFiles.ts';
-import { MAX_RECORDS_PER_PART } from '../bronze/loadBronze.ts';
-import { readBronzeRun } from '../bronze/readBronzeRun.ts';
-import { toReceivedRecord } from '../bronze/bronzeDocument.ts';
-import type { CopyIn } from '../platform/db/createCopyIn.ts';
-import type { DatabasePool } from '../platform/db/sql.ts';
-import { ConflictError } from '../platform/errors.ts';
-import type { DatasetRef } from '../metadata/schema.ts';
-import { translateMongoError } from '../platform/mongo/createMongoClient.ts';
+import { bronzeFiles } from '#bronze/bronzeFiles.ts';
+import { MAX_RECORDS_PER_PART } from '#bronze/loadBronze.ts';
+import { readBronzeRun } from '#bronze/readBronzeRun.ts';
+import { toReceivedRecord } from '#bronze/bronzeDocument.ts';
+import type { CopyIn } from '#platform/db/createCopyIn.ts';
+import type { DatabasePool } from '#platform/db/sql.ts';
+import { ConflictError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import { mergeSilverRecords, type MergeSilverRecordsOptions, type SilverMergeResult } from './mergeSilverRecords.ts';
 import type { SilverInput } from './stageSilverBatch.ts';
 

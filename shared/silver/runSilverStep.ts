@@ -1,9 +1,9 @@
-import { commitCursor, type CommitCursorResult } from '../pipeline/cursor/commitCursor.ts';
-import { createLogger } from '../platform/log.ts';
+import { commitCursor, type CommitCursorResult } from '#pipeline/cursor/commitCursor.ts';
+import { createLogger } from '#platform/log.ts';
 import { mergeSilver } from './mergeSilver.ts';
-import type { FunctionResources } from '../platform/function/createFunctionResources.ts';
-import type { StepRunner } from '../pipeline/steps.ts';
-import { loadDatasetStepRun } from '../pipeline/loadDatasetStepRun.ts';
+import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
+import type { StepRunner } from '#pipeline/steps.ts';
+import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 
 /**
  * The silver step: merges the run's bronze documents into `silver.<source>__<dataset>` (shared/silver:

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { sql } from '../platform/db/sql.ts';
-import type { ColumnType } from '../metadata/schema.ts';
+import { sql } from '#platform/db/sql.ts';
+import type { ColumnType } from '#metadata/schema.ts';
 
 type Fragment = ReturnType<typeof sql.fragment>;
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-import type { CopyIn } from '../platform/db/createCopyIn.ts';
-import { sql, type DatabasePool } from '../platform/db/sql.ts';
-import type { DatasetColumns } from '../pipeline/records/resolveDatasetColumns.ts';
+import type { CopyIn } from '#platform/db/createCopyIn.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { createSeenKeyFilter } from './createSeenKeyFilter.ts';
 import { createSilverRecordMapper, type RejectedValue } from './createSilverRecordMapper.ts';
 import { dropStagingTables } from './dropStagingTables.ts';

@@ -3,7 +3,6 @@
 # imports resolve in the image exactly as they do in the repository.
 #
 #   faas-cli build context (build/<fn>/)        laid out as ($2)
-#   ./*.ts, tsconfig.build.json                 template/node24-ts/*.ts, tsconfig.build.json
 #   function/<handler files>                    functions/function/<handler files>
 #   function/shared/          (configuration.copy)   shared/
 #   function/package*.json    (configuration.copy)   package.json, package-lock.json
@@ -23,7 +22,6 @@ done
 
 mkdir -p "$out/template/node24-ts" "$out/functions/function"
 cp "$context"/*.ts "$out/template/node24-ts/"
-cp "$context/tsconfig.build.json" "$out/tsconfig.build.json"
 cp -R "$context/function/shared" "$out/shared"
 cp "$context/function/package.json" "$context/function/package-lock.json" "$out/"
 for entry in "$context"/function/*; do

@@ -7,7 +7,7 @@
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { Stack } from '../../tools/gateway/parseStack.ts';
+import type { Stack } from '#tools/gateway/parseStack.ts';
 
 export async function assembleBuildContext(stack: Stack, stackDir: string, name: string, contextDir: string): Promise<void> {
   const fn = stack.functions[name]!;

@@ -2,8 +2,8 @@
  * Calls a function handler in-process with a node18 event and the template's own context, and
  * returns what the caller would get: status and value, or status and error body for a thrown error.
  */
-import type { FunctionEvent, FunctionHandler } from '../../shared/platform/function/functionContract.ts';
-import { toErrorResponse } from '../../shared/platform/function/toErrorResponse.ts';
+import type { FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 import { createFunctionContext, type FunctionOutcome } from '../../template/node24-ts/createFunctionContext.ts';
 
 export type HandlerAnswer = { readonly status: number; readonly value: unknown };

@@ -8,14 +8,14 @@ import path from 'node:path';
 
 import superjson from 'superjson';
 
-import type { Connector } from '../../shared/connectors/connector.ts';
-import type { ConnectorContext, ExtractResult } from '../../shared/connectors/types.ts';
-import { loadEnv } from '../../shared/platform/env.ts';
-import { createLogger } from '../../shared/platform/log.ts';
-import { datasetSchema, sourceSchema, type DatasetRef } from '../../shared/metadata/schema.ts';
-import { createLocalRawStore } from '../../shared/platform/raw/createLocalRawStore.ts';
-import type { RawRunRef, RawStore } from '../../shared/platform/raw/rawStore.ts';
-import type { SecretStore } from '../../shared/platform/secrets/secretStore.ts';
+import type { Connector } from '#connectors/connector.ts';
+import type { ConnectorContext, ExtractResult } from '#connectors/types.ts';
+import { loadEnv } from '#platform/env.ts';
+import { createLogger } from '#platform/log.ts';
+import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
+import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import { createManualClock, type ManualClock } from './manualClock.ts';
 
 export type Harness = {

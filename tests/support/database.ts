@@ -8,11 +8,11 @@ import pg from 'pg';
 import type { Db, MongoClient } from 'mongodb';
 import type { DatabasePool } from 'slonik';
 
-import { createPool } from '../../shared/platform/db/createPool.ts';
-import { migrateDatabase } from '../../shared/platform/db/migrate.ts';
-import { getEnv } from '../../shared/platform/env.ts';
-import { createMongoClient } from '../../shared/platform/mongo/createMongoClient.ts';
-import { withAdminClient } from '../../tools/services/withAdminClient.ts';
+import { createPool } from '#platform/db/createPool.ts';
+import { migrateDatabase } from '#platform/db/migrate.ts';
+import { getEnv } from '#platform/env.ts';
+import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
+import { withAdminClient } from '#tools/services/withAdminClient.ts';
 
 export type TestDatabase = {
   readonly url: string;

@@ -9,16 +9,16 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { createRun } from '../../shared/pipeline/runs/createRun.ts';
-import { finishRun } from '../../shared/pipeline/runs/finishRun.ts';
-import { loadBronze } from '../../shared/bronze/loadBronze.ts';
-import { createCopyIn, type CopyIn } from '../../shared/platform/db/createCopyIn.ts';
-import { sql } from '../../shared/platform/db/sql.ts';
-import { datasetSchema, sourceSchema, type DatasetRef } from '../../shared/metadata/schema.ts';
-import { createLocalRawStore } from '../../shared/platform/raw/createLocalRawStore.ts';
-import type { RawStore } from '../../shared/platform/raw/rawStore.ts';
-import { mergeSilver } from '../../shared/silver/mergeSilver.ts';
-import type { SilverMergeResult } from '../../shared/silver/mergeSilverRecords.ts';
+import { createRun } from '#pipeline/runs/createRun.ts';
+import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { loadBronze } from '#bronze/loadBronze.ts';
+import { createCopyIn, type CopyIn } from '#platform/db/createCopyIn.ts';
+import { sql } from '#platform/db/sql.ts';
+import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
+import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import type { RawStore } from '#platform/raw/rawStore.ts';
+import { mergeSilver } from '#silver/mergeSilver.ts';
+import type { SilverMergeResult } from '#silver/mergeSilverRecords.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';
 
 export type LayerHarness = {

@@ -2,7 +2,7 @@
  * A clock for tests: `sleep` returns at once and moves time forward, so waits (Retry-After,
  * backoff, request budgets) are exercised without waiting and without timed assertions.
  */
-import type { Clock } from '../../shared/platform/http/clock.ts';
+import type { Clock } from '#platform/http/clock.ts';
 
 export type ManualClock = Clock & {
   /** Every sleep asked for, in ms, in order. */

@@ -5,16 +5,16 @@
  */
 import type { DatabasePool } from 'slonik';
 
-import { NotFoundError } from '../../shared/platform/errors.ts';
-import { createLogger } from '../../shared/platform/log.ts';
-import { syncMetadata, type SyncResult } from '../../shared/metadata/catalog/syncMetadata.ts';
-import { validateMetadata } from '../../shared/metadata/validateMetadata.ts';
-import { createOrchestrator } from '../../shared/orchestrator/createOrchestrator.ts';
-import type { DispatchOrder, Dispatcher } from '../../shared/orchestrator/dispatch/dispatcher.ts';
-import type { OrchestratorConfig } from '../../shared/orchestrator/orchestratorConfig.ts';
-import type { OrchestratorApi, StepCallback } from '../../shared/orchestrator/api/orchestratorApi.ts';
-import { parseStepCallback } from '../../shared/pipeline/parseStepCallback.ts';
-import { encodeSuperjson } from '../../shared/platform/function/superjsonBody.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { syncMetadata, type SyncResult } from '#metadata/catalog/syncMetadata.ts';
+import { validateMetadata } from '#metadata/validateMetadata.ts';
+import { createOrchestrator } from '#orchestrator/createOrchestrator.ts';
+import type { DispatchOrder, Dispatcher } from '#orchestrator/dispatch/dispatcher.ts';
+import type { OrchestratorConfig } from '#orchestrator/orchestratorConfig.ts';
+import type { OrchestratorApi, StepCallback } from '#orchestrator/api/orchestratorApi.ts';
+import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 
 /** Validates metadata files given as text (`{ 'shop.yml': '…', 'gold/models.yml': '…', 'gold/a.sql': '…' }`) and syncs them. */
 export async function syncFixtureMetadata(pool: DatabasePool, files: Readonly<Record<string, string>>): Promise<SyncResult> {

@@ -2,7 +2,7 @@
  * Small source files the step-runner tests share: a `files` source for bank transaction exports
  * and a delta `rest` source with an incremental cursor, each in the form `createStepWorld` takes.
  */
-import type { MetadataFileText } from '../../shared/metadata/validateMetadata.ts';
+import type { MetadataFileText } from '#metadata/validateMetadata.ts';
 
 /** `bank.transactions` from `transactions*.csv` exports; `batchSize` records per raw part (connector default when unset). */
 export function bankTransactionsSource(options: { readonly batchSize?: number } = {}): MetadataFileText {

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { projectRoot } from '../../shared/platform/env.ts';
-import { createLocalGateway, type LocalGateway } from '../../tools/gateway/createLocalGateway.ts';
-import type { ScheduleDriver } from '../../tools/gateway/createScheduleDriver.ts';
-import { readMetadataFolder } from '../../shared/metadata/readMetadataFolder.ts';
+import { projectRoot } from '#platform/env.ts';
+import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import type { ScheduleDriver } from '#tools/gateway/createScheduleDriver.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';
 import { syncTestMetadata } from './stepRuns.ts';
 

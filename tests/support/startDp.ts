@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-import { projectRoot } from '../../shared/platform/env.ts';
+import { projectRoot } from '#platform/env.ts';
 
 export type DpProcess = {
   readonly child: ChildProcess;

@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto';
 
 import superjson from 'superjson';
 
-import { sql, type DatabasePool } from '../../shared/platform/db/sql.ts';
-import { syncMetadata } from '../../shared/metadata/catalog/syncMetadata.ts';
-import { connectorSettings } from '../../shared/metadata/connectorSettings.ts';
-import { validateMetadata, type MetadataFileText } from '../../shared/metadata/validateMetadata.ts';
-import type { FunctionHandler } from '../../shared/platform/function/functionContract.ts';
-import type { StepResult } from '../../shared/pipeline/steps.ts';
-import { encodeSuperjson } from '../../shared/platform/function/superjsonBody.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
+import { connectorSettings } from '#metadata/connectorSettings.ts';
+import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
+import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { StepResult } from '#pipeline/steps.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { callHandler } from './callHandler.ts';
 
 /** Validates metadata files (YAML text by path) and syncs them; returns the version id. */

@@ -6,11 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
-import { projectRoot } from '../../shared/platform/env.ts';
-import { loadMetadata } from '../../shared/metadata/loadMetadata.ts';
-import { parseDuration } from '../../shared/orchestrator/schedule/parseDuration.ts';
-import { parseStack } from '../../tools/gateway/parseStack.ts';
-import { MAX_FUNCTIONS, validateStack } from '../../tools/gateway/validateStack.ts';
+import { projectRoot } from '#platform/env.ts';
+import { loadMetadata } from '#metadata/loadMetadata.ts';
+import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseStack } from '#tools/gateway/parseStack.ts';
+import { MAX_FUNCTIONS, validateStack } from '#tools/gateway/validateStack.ts';
 
 const file = path.join(projectRoot, 'stack.yml');
 const stack = parseStack(readFileSync(file, 'utf8'), file);

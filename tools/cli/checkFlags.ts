@@ -1,4 +1,4 @@
-import { ValidationError } from '../../shared/platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 
 /** Throws a usage error (`cli.usage`) naming the first flag not in `allowed`. */
 export function checkFlags(command: string, flags: ReadonlyMap<string, string | true>, allowed: readonly string[]): void {

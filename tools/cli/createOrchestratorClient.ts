@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { PlatformError, TransientError, ValidationError } from '../../shared/platform/errors.ts';
+import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
 import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {

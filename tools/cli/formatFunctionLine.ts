@@ -1,4 +1,4 @@
-import { formatText } from '../../shared/platform/log.ts';
+import { formatText } from '#platform/log.ts';
 
 /**
  * A function's output line for a terminal: `12:00:01 files      step.finished run_id=… status=done`.

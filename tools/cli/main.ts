@@ -2,7 +2,7 @@
  * The `dp` command line: one module per sub-command under `commands/`, registered below.
  * Errors of the platform print their message and code and exit 1; usage errors exit 2.
  */
-import { isPlatformError } from '../../shared/platform/errors.ts';
+import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { metadataCommand } from './commands/metadata.ts';

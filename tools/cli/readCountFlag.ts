@@ -1,4 +1,4 @@
-import { ValidationError } from '../../shared/platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 
 /** A whole-number flag of at least `min` (`--limit=20`), or undefined when absent; a usage error otherwise. */
 export function readCountFlag(value: string | true | undefined, flag: string, min: number, example: number): number | undefined {

@@ -1,5 +1,5 @@
-import { getEnv } from '../../shared/platform/env.ts';
-import { ValidationError } from '../../shared/platform/errors.ts';
+import { getEnv } from '#platform/env.ts';
+import { ValidationError } from '#platform/errors.ts';
 
 /** The gateway a command talks to: `--gateway=<url>`, else DP_GATEWAY_URL (default http://127.0.0.1:8080). */
 export function readGatewayUrl(flags: ReadonlyMap<string, string | true>): string {

@@ -1,4 +1,4 @@
-import { PlatformError } from '../../shared/platform/errors.ts';
+import { PlatformError } from '#platform/errors.ts';
 import type { OrchestratorClient } from './createOrchestratorClient.ts';
 import type { RunDetail, StepSummary } from './orchestratorReplies.ts';
 

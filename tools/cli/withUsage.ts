@@ -1,4 +1,4 @@
-import { isPlatformError } from '../../shared/platform/errors.ts';
+import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { printUsage } from './printUsage.ts';
 

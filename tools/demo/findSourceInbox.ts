@@ -1,8 +1,8 @@
-import { FilesConnector, filesFolders } from '../../shared/connectors/files/filesConnector.ts';
-import type { CommonQueryMethods } from '../../shared/platform/db/sql.ts';
-import type { Env } from '../../shared/platform/env.ts';
-import { NotFoundError } from '../../shared/platform/errors.ts';
-import { loadCatalog } from '../../shared/metadata/catalog/loadCatalog.ts';
+import { FilesConnector, filesFolders } from '#connectors/files/filesConnector.ts';
+import type { CommonQueryMethods } from '#platform/db/sql.ts';
+import type { Env } from '#platform/env.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 
 /** The folder where a `files` source picks up exports for all its datasets (its shared inbox), from the synced metadata. */
 export async function findSourceInbox(db: CommonQueryMethods, env: Env, sourceName: string): Promise<string> {

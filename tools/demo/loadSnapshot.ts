@@ -1,12 +1,12 @@
 import path from 'node:path';
 
-import type { CommandIo } from '../cli/command.ts';
-import type { OrchestratorClient } from '../cli/createOrchestratorClient.ts';
-import { runTarget } from '../cli/describeRun.ts';
-import { describeStep } from '../cli/describeStep.ts';
-import type { RunDetail } from '../cli/orchestratorReplies.ts';
-import { runsToFollow } from '../cli/runsToFollow.ts';
-import { waitForRuns } from '../cli/waitForRuns.ts';
+import type { CommandIo } from '#tools/cli/command.ts';
+import type { OrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
+import { runTarget } from '#tools/cli/describeRun.ts';
+import { describeStep } from '#tools/cli/describeStep.ts';
+import type { RunDetail } from '#tools/cli/orchestratorReplies.ts';
+import { runsToFollow } from '#tools/cli/runsToFollow.ts';
+import { waitForRuns } from '#tools/cli/waitForRuns.ts';
 import { copySnapshot } from './copySnapshot.ts';
 import { waitForModelRuns } from './waitForModelRuns.ts';
 

@@ -1,5 +1,5 @@
-import { formatDuration } from '../cli/formatDuration.ts';
-import { formatTable } from '../cli/formatTable.ts';
+import { formatDuration } from '#tools/cli/formatDuration.ts';
+import { formatTable } from '#tools/cli/formatTable.ts';
 import { DEMO_LAYERS, type SnapshotOutcome } from './loadSnapshot.ts';
 import type { DemoSummary } from './readDemoSummary.ts';
 

@@ -1,13 +1,13 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../shared/platform/db/sql.ts';
-import { NotFoundError } from '../../shared/platform/errors.ts';
-import { listDependentModels } from '../../shared/metadata/catalog/listDependentModels.ts';
-import { loadCatalog } from '../../shared/metadata/catalog/loadCatalog.ts';
-import type { Dataset } from '../../shared/metadata/schema.ts';
-import { silverTableName } from '../../shared/metadata/silverTableName.ts';
-import { translateMongoError } from '../../shared/platform/mongo/createMongoClient.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
+import type { Dataset } from '#metadata/schema.ts';
+import { silverTableName } from '#metadata/silverTableName.ts';
+import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 
 export type DatasetLanding = {
   readonly dataset: string;

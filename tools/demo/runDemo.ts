@@ -1,11 +1,11 @@
 import path from 'node:path';
 
-import { createPool } from '../../shared/platform/db/createPool.ts';
-import { projectRoot, type Env } from '../../shared/platform/env.ts';
-import { createMongoClient } from '../../shared/platform/mongo/createMongoClient.ts';
-import type { CommandIo } from '../cli/command.ts';
-import { createOrchestratorClient } from '../cli/createOrchestratorClient.ts';
-import { runTarget } from '../cli/describeRun.ts';
+import { createPool } from '#platform/db/createPool.ts';
+import { projectRoot, type Env } from '#platform/env.ts';
+import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
+import type { CommandIo } from '#tools/cli/command.ts';
+import { createOrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
+import { runTarget } from '#tools/cli/describeRun.ts';
 import { findSourceInbox } from './findSourceInbox.ts';
 import { loadSnapshot, type SnapshotOutcome } from './loadSnapshot.ts';
 import { printDemoSummary } from './printDemoSummary.ts';

@@ -1,7 +1,7 @@
-import { PlatformError } from '../../shared/platform/errors.ts';
-import type { OrchestratorClient } from '../cli/createOrchestratorClient.ts';
-import type { RunDetail, StepSummary } from '../cli/orchestratorReplies.ts';
-import { waitForRuns } from '../cli/waitForRuns.ts';
+import { PlatformError } from '#platform/errors.ts';
+import type { OrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
+import type { RunDetail, StepSummary } from '#tools/cli/orchestratorReplies.ts';
+import { waitForRuns } from '#tools/cli/waitForRuns.ts';
 
 export type WaitForModelRunsOptions = {
   readonly client: Pick<OrchestratorClient, 'getRun' | 'listRuns'>;

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { getEnv, projectRoot, type Env } from '../../shared/platform/env.ts';
-import { ConfigError } from '../../shared/platform/errors.ts';
-import { createLogger, type Logger } from '../../shared/platform/log.ts';
-import { CRON_HEADERS } from '../../shared/platform/function/isCronInvocation.ts';
+import { getEnv, projectRoot, type Env } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { createLogger, type Logger } from '#platform/log.ts';
+import { CRON_HEADERS } from '#platform/function/isCronInvocation.ts';
 import { checkBasicAuth } from './checkBasicAuth.ts';
 import { createAsyncQueue } from './createAsyncQueue.ts';
 import { createFunctionRegistry, type FunctionCall, type FunctionRegistry } from './createFunctionRegistry.ts';
 import { createScheduleDriver, type ScheduleDriver, type ScheduledTrigger } from './createScheduleDriver.ts';
 import { forwardableHeaders, type FunctionReply } from './invokeFunction.ts';
 import { loadStack } from './loadStack.ts';
-import { parseSchedule } from '../../shared/orchestrator/schedule/parseSchedule.ts';
+import { parseSchedule } from '#orchestrator/schedule/parseSchedule.ts';
 import { postCallback } from './postCallback.ts';
 
 /** NATS refuses messages over 1 MB, so faasd's gateway cannot queue a larger async body. */

@@ -1,6 +1,6 @@
 import schedule from 'node-schedule';
 
-import type { ScheduleSpec } from '../../shared/orchestrator/schedule/parseSchedule.ts';
+import type { ScheduleSpec } from '#orchestrator/schedule/parseSchedule.ts';
 
 /** A scheduled trigger that can be stopped. */
 export type ScheduledTrigger = { readonly cancel: () => void };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { ConfigError } from '../../shared/platform/errors.ts';
+import { ConfigError } from '#platform/errors.ts';
 import { parseStack, type Stack } from './parseStack.ts';
 import { validateStack } from './validateStack.ts';
 

@@ -6,8 +6,8 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-import { ConfigError } from '../../shared/platform/errors.ts';
-import { formatIssues } from '../../shared/platform/function/parseInput.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { formatIssues } from '#platform/function/parseInput.ts';
 
 /** OpenFaaS function names: lower-case DNS labels. */
 export const FUNCTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

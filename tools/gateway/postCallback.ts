@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/platform/log.ts';
+import type { Logger } from '#platform/log.ts';
 import { forwardableHeaders, type FunctionReply } from './invokeFunction.ts';
 
 export type PostCallbackOptions = {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { Env } from '../../shared/platform/env.ts';
-import { registerSecretValue } from '../../shared/platform/redact.ts';
+import type { Env } from '#platform/env.ts';
+import { registerSecretValue } from '#platform/redact.ts';
 
 export type GatewayCredentials = {
   readonly user: string;

@@ -2,10 +2,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { projectRoot } from '../../shared/platform/env.ts';
-import { ConfigError } from '../../shared/platform/errors.ts';
+import { projectRoot } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
 
-/** The template's server entrypoint: the same file the image runs (compiled) as of-watchdog's fprocess. */
+/** The template's server entrypoint: the same file the image runs as of-watchdog's fprocess. */
 export const TEMPLATE_ENTRYPOINT = path.join(projectRoot, 'template', 'node24-ts', 'index.ts');
 
 export type FunctionProcess = {
@@ -30,21 +30,21 @@ export type StartFunctionProcessOptions = {
   readonly output: (name: string, line: string) => void;
   /** Milliseconds to wait for the server to listen. Default 30000. */
   readonly startTimeoutMs?: number;
-  /** Server entrypoint: a .ts file runs through tsx, a .js file as it is. Default: the node24-ts template's index.ts. */
+  /** Server entrypoint. Default: the node24-ts template's index.ts. */
   readonly entrypoint?: string;
 };
 
 /**
  * Starts one function the way the container does — the template's server entrypoint with the
- * handler module — as a child process on a free loopback port (Node 24, TypeScript through tsx).
+ * handler module — as a child process on a free loopback port, on Node 24 running the TypeScript
+ * as it is (type stripping), like the image.
  * Resolves once the server listens.
  */
 export async function startFunctionProcess(options: StartFunctionProcessOptions): Promise<FunctionProcess> {
   const entrypoint = options.entrypoint ?? TEMPLATE_ENTRYPOINT;
   const child: ChildProcess = fork(entrypoint, [], {
     cwd: projectRoot,
-    // TypeScript sources run through tsx; a compiled entrypoint (the image's dist/) runs on plain Node.
-    execArgv: entrypoint.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    execArgv: [],
     env: { ...options.env, DP_FUNCTION_HANDLER: options.handlerPath, DP_FUNCTION_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { isPlatformError } from '../../shared/platform/errors.ts';
-import { parseDuration } from '../../shared/orchestrator/schedule/parseDuration.ts';
-import { parseSchedule } from '../../shared/orchestrator/schedule/parseSchedule.ts';
+import { isPlatformError } from '#platform/errors.ts';
+import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseSchedule } from '#orchestrator/schedule/parseSchedule.ts';
 import type { Stack } from './parseStack.ts';
 
 /** OpenFaaS CE (and so faasd) serves at most this many functions. */

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import { projectRoot } from '../../shared/platform/env.ts';
-import { ConfigError } from '../../shared/platform/errors.ts';
-import type { Logger } from '../../shared/platform/log.ts';
+import { projectRoot } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { Logger } from '#platform/log.ts';
 import { commandExists, runCommand } from './run.ts';
 
 async function findGo(): Promise<string> {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 
-import type { Logger } from '../../shared/platform/log.ts';
+import type { Logger } from '#platform/log.ts';
 
 export type StartedContainers = {
   readonly databaseUrl: string;

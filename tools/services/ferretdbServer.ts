@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { MongoClient } from 'mongodb';
 
-import { PlatformError } from '../../shared/platform/errors.ts';
-import type { Logger } from '../../shared/platform/log.ts';
+import { PlatformError } from '#platform/errors.ts';
+import type { Logger } from '#platform/log.ts';
 import { buildGoLauncher } from './buildGoLauncher.ts';
 
 /** True when a MongoDB-wire server answers a ping at `url` within `timeoutMs`. */

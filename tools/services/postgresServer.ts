@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import pg from 'pg';
 
-import { ConfigError } from '../../shared/platform/errors.ts';
-import type { Logger } from '../../shared/platform/log.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { Logger } from '#platform/log.ts';
 import { commandExists, runCommand } from './run.ts';
 import { withAdminClient } from './withAdminClient.ts';
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 
-import { PlatformError } from '../../shared/platform/errors.ts';
+import { PlatformError } from '#platform/errors.ts';
 
 export type RunResult = { readonly stdout: string; readonly stderr: string };
 

@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { PlatformError } from '../../shared/platform/errors.ts';
-import type { Logger } from '../../shared/platform/log.ts';
+import { PlatformError } from '#platform/errors.ts';
+import type { Logger } from '#platform/log.ts';
 import { buildGoLauncher } from './buildGoLauncher.ts';
 
 export type LocalS3 = {

@@ -5,9 +5,9 @@
  * reachable; otherwise a server already answering at the local default is reused; otherwise the
  * project's own server is started (Postgres from Debian's packages, FerretDB built with Go).
  */
-import type { Env } from '../../shared/platform/env.ts';
-import { ConfigError } from '../../shared/platform/errors.ts';
-import type { Logger } from '../../shared/platform/log.ts';
+import type { Env } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { Logger } from '#platform/log.ts';
 import { isMongoReachable, startLocalFerretdb, stopLocalFerretdb } from './ferretdbServer.ts';
 import { ensureDatabaseExists, isPostgresReachable, startLocalPostgres, stopLocalPostgres } from './postgresServer.ts';
 

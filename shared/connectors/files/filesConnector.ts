@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import { ConfigError, ConflictError, isPlatformError } from '../../platform/errors.ts';
+import { ConfigError, ConflictError, isPlatformError } from '#platform/errors.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
 import { Connector } from '../connector.ts';
 import { readPath } from '../readPath.ts';
-import type { DatasetRunRef } from '../../pipeline/cursor/datasetRunRef.ts';
+import type { DatasetRunRef } from '#pipeline/cursor/datasetRunRef.ts';
 import type { RejectedRecord } from '../types.ts';
 import { filesConfigSchema, filesExtractSchema, filesStateSchema, fileMatcher, formatOf, type FilesConfig, type FilesExtract, type FilesState } from './filesSettings.ts';
 import { findImportedFile } from './findImportedFile.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import type { DatasetRunRef } from '../../pipeline/cursor/datasetRunRef.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import type { DatasetRunRef } from '#pipeline/cursor/datasetRunRef.ts';
 
 export type ImportedFile = { readonly runId: string; readonly fileName: string; readonly committedAt: Date | null };
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import type { RejectedRecord } from '../types.ts';
 
 /** The records of one export file and the rows that could not be used. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-import { UnauthorizedError, ValidationError } from '../../platform/errors.ts';
-import type { HttpRequest, HttpResponse } from '../../platform/http/sendRequest.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { Source } from '../../metadata/schema.ts';
-import { registerSecretValue, redact } from '../../platform/redact.ts';
-import type { SecretStore } from '../../platform/secrets/secretStore.ts';
+import { UnauthorizedError, ValidationError } from '#platform/errors.ts';
+import type { HttpRequest, HttpResponse } from '#platform/http/sendRequest.ts';
+import type { Logger } from '#platform/log.ts';
+import type { Source } from '#metadata/schema.ts';
+import { registerSecretValue, redact } from '#platform/redact.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import type { AuthSettings } from './restSettings.ts';
 import { secretForRole } from './secretForRole.ts';
 

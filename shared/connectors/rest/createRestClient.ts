@@ -1,15 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { NotFoundError, PlatformError, UnauthorizedError, ValidationError } from '../../platform/errors.ts';
-import type { Clock } from '../../platform/http/clock.ts';
-import type { HttpClient } from '../../platform/http/createHttpClient.ts';
-import type { RequestBudget } from '../../platform/http/createRequestBudget.ts';
-import { describeUrl } from '../../platform/http/describeUrl.ts';
-import { sendRequest, type HttpRequest } from '../../platform/http/sendRequest.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { DatasetRef } from '../../metadata/schema.ts';
-import { redact } from '../../platform/redact.ts';
-import type { SecretStore } from '../../platform/secrets/secretStore.ts';
+import { NotFoundError, PlatformError, UnauthorizedError, ValidationError } from '#platform/errors.ts';
+import type { Clock } from '#platform/http/clock.ts';
+import type { HttpClient } from '#platform/http/createHttpClient.ts';
+import type { RequestBudget } from '#platform/http/createRequestBudget.ts';
+import { describeUrl } from '#platform/http/describeUrl.ts';
+import { sendRequest, type HttpRequest } from '#platform/http/sendRequest.ts';
+import type { Logger } from '#platform/log.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import { redact } from '#platform/redact.ts';
+import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import { createAuthenticator } from './createAuthenticator.ts';
 import type { HttpSettings } from './restSettings.ts';
 

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { parseLinkHeader } from 'got';
 import { z } from 'zod';
 
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import { readPath } from '../readPath.ts';
 
 export const paginatorSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
 import { readPath } from '../readPath.ts';
 import { firstPosition, nextPosition, pageUrl, paginatorSchema, positionSchema } from './paginator.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { ConfigError, ValidationError } from '../../platform/errors.ts';
-import type { DatasetRef } from '../../metadata/schema.ts';
+import { ConfigError, ValidationError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
 import { joinUrl } from '../rest/restApiConnector.ts';
 import { RestConnector } from '../rest/restConnector.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import { closestName } from '../closestName.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '../schema.ts';
 import { listDatasets } from './listDatasets.ts';

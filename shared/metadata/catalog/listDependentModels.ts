@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { goldModelSchema, type GoldModel } from '../schema.ts';
 
 const dependentRow = z.object({ definition: goldModelSchema, sql_text: z.string(), depth: z.number() });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import { goldModelSchema, sourceSchema, type MetadataSet } from '../schema.ts';
 
 const versionContentRow = z.object({

@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { CatalogChanges } from './catalogChanges.ts';
 
 /** Stores on a version what it added, changed, retired and restored. */

@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { Source } from '../schema.ts';
 
 /** Replaces the column rows of every dataset in `sources` with its current columns (retired datasets keep theirs). */

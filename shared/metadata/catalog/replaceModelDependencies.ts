@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { GoldModel } from '../schema.ts';
 
 /** Replaces the dependency rows of every model in `models` with its current `depends_on`. */

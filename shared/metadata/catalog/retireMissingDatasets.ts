@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /**
  * Marks retired every active dataset that is not in `present` (`<source>.<dataset>` names); returns their

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Marks retired every active gold model not in `present` (model names); returns `gold.<model>` names. Their tables stay. */
 export async function retireMissingGoldModels(db: CommonQueryMethods, versionId: number, present: readonly string[]): Promise<string[]> {

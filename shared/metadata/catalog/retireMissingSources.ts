@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Marks retired every active source not in `present`; returns their names. Their rows and data stay. */
 export async function retireMissingSources(db: CommonQueryMethods, versionId: number, present: readonly string[]): Promise<string[]> {

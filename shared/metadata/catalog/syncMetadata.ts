@@ -1,4 +1,4 @@
-import { sql, type DatabasePool } from '../../platform/db/sql.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import type { MetadataSet } from '../schema.ts';
 import { toCatalogChanges, type CatalogChanges } from './catalogChanges.ts';
 import { getCurrentMetadataVersion } from './getCurrentMetadataVersion.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { canonicalHash } from '../canonicalHash.ts';
 import type { Source } from '../schema.ts';
 import type { ChangeKind } from './catalogChanges.ts';

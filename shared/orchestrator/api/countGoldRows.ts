@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Counts the rows of a gold table, or null when it has not been built yet. */
 export async function countGoldRows(db: CommonQueryMethods, model: string): Promise<number | null> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Rows of a silver table: current (the live versions, tombstones excluded) and total (every version). */
 export type SilverRowCounts = { readonly current: number; readonly total: number };

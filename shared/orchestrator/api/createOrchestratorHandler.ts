@@ -1,11 +1,11 @@
-import { PlatformError, ValidationError } from '../../platform/errors.ts';
-import { nameSchema } from '../../metadata/schema.ts';
-import type { FunctionContext, FunctionEvent, FunctionHandler } from '../../platform/function/functionContract.ts';
-import { isCronInvocation } from '../../platform/function/isCronInvocation.ts';
+import { PlatformError, ValidationError } from '#platform/errors.ts';
+import { nameSchema } from '#metadata/schema.ts';
+import type { FunctionContext, FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
 import { listRunsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
-import { parseInput } from '../../platform/function/parseInput.ts';
-import { parseStepCallback } from '../../pipeline/parseStepCallback.ts';
-import { toJsonSafe } from '../../platform/function/toJsonSafe.ts';
+import { parseInput } from '#platform/function/parseInput.ts';
+import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { toJsonSafe } from '#platform/function/toJsonSafe.ts';
 
 type Route = {
   readonly method: 'GET' | 'POST';

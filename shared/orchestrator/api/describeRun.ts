@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../platform/errors.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import type { OrchestratorReply } from './orchestratorApi.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { selectRunEvents } from './selectRunEvents.ts';

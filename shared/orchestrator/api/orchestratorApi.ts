@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 
-import { PlatformError } from '../../platform/errors.ts';
-import { nameSchema } from '../../metadata/schema.ts';
-import type { StepName, StepResult } from '../../pipeline/steps.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { nameSchema } from '#metadata/schema.ts';
+import type { StepName, StepResult } from '#pipeline/steps.ts';
 
 export const runTriggerSchema = z.enum(['manual', 'schedule', 'event', 'webhook']);
 

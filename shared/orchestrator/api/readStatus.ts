@@ -1,5 +1,5 @@
-import { getCurrentMetadataVersion } from '../../metadata/catalog/getCurrentMetadataVersion.ts';
-import { silverTableName } from '../../metadata/silverTableName.ts';
+import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
+import { silverTableName } from '#metadata/silverTableName.ts';
 import type { OrchestratorReply } from './orchestratorApi.ts';
 import { countGoldRows } from './countGoldRows.ts';
 import { countSilverRows } from './countSilverRows.ts';

@@ -1,4 +1,4 @@
-import { sql } from '../../platform/db/sql.ts';
+import { sql } from '#platform/db/sql.ts';
 
 type Fragment = ReturnType<typeof sql.fragment>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { runStatusColumns } from './runStatusColumns.ts';
 
 /** The newest run of a dataset or model, as status shows it. */

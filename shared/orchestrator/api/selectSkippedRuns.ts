@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Ids of the triggers recorded as skipped because `runId` was active, oldest first. */
 export async function selectSkippedRuns(db: CommonQueryMethods, runId: string): Promise<readonly string[]> {

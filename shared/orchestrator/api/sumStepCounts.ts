@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import type { StepName } from '../../pipeline/steps.ts';
-import type { StepCounts } from '../../pipeline/steps.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import type { StepName } from '#pipeline/steps.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
 
 const countsRow = z.object({
   read: z.bigint(),

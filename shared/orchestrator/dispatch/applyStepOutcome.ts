@@ -1,6 +1,6 @@
-import type { DatabaseTransactionConnection } from '../../platform/db/sql.ts';
-import { commitCursor } from '../../pipeline/cursor/commitCursor.ts';
-import type { StepName } from '../../pipeline/steps.ts';
+import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
+import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import type { StepName } from '#pipeline/steps.ts';
 import { computeBackoff } from './computeBackoff.ts';
 import { completeRun } from '../runs/completeRun.ts';
 import { finishRun } from '../runs/finishRun.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../../platform/db/sql.ts';
-import { STEP_NAMES } from '../../pipeline/steps.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import { STEP_NAMES } from '#pipeline/steps.ts';
 
 const claimedRow = z.object({
   run_id: z.string(),

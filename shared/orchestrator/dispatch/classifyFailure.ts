@@ -1,4 +1,4 @@
-import { redact } from '../../platform/redact.ts';
+import { redact } from '#platform/redact.ts';
 
 /** A step failure as recorded in `run_steps.error` and, when it ends the run, `runs.error`. */
 export type StepError = {

@@ -1,5 +1,5 @@
-import { PlatformError, TransientError } from '../../platform/errors.ts';
-import { encodeSuperjson } from '../../platform/function/superjsonBody.ts';
+import { PlatformError, TransientError } from '#platform/errors.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import type { DispatchOrder, Dispatcher, DispatchTarget } from './dispatcher.ts';
 
 export type HttpDispatcherOptions = {

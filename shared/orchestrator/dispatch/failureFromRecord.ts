@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { redact } from '../../platform/redact.ts';
+import { redact } from '#platform/redact.ts';
 import type { StepRecord } from './runRecords.ts';
 import type { StepOutcome } from './stepOutcome.ts';
 

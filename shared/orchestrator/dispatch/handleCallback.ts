@@ -1,4 +1,4 @@
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import type { OrchestratorReply, StepCallback } from '../api/orchestratorApi.ts';
 import { applyStepOutcome } from './applyStepOutcome.ts';
 import { classifyFailure } from './classifyFailure.ts';

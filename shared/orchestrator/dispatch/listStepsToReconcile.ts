@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type DatabasePool } from '../../platform/db/sql.ts';
-import { STEP_NAMES } from '../../pipeline/steps.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import { STEP_NAMES } from '#pipeline/steps.ts';
 import type { StepKey } from './runRecords.ts';
 
 const keyRow = z.object({ run_id: z.string(), step: z.enum(STEP_NAMES), chunk: z.number() });

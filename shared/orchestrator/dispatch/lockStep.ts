@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { stepRecordSchema, type StepKey, type StepRecord } from './runRecords.ts';
 
 /** Reads one step chunk and locks its row until the transaction ends (waiting for a step function's own write). */

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { StepKey } from './runRecords.ts';
 
 /** Marks an attempt's outcome as acted on, without touching what the step recorded. */

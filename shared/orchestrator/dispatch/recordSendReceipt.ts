@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { StepKey } from './runRecords.ts';
 
 /** Keeps the gateway's call id of a sent attempt (only if the row is still on that attempt). */

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { StepKey } from './runRecords.ts';
 import type { StepError } from './classifyFailure.ts';
 

@@ -1,6 +1,6 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
-import type { StepCounts } from '../../pipeline/steps.ts';
-import { encodeSuperjson } from '../../platform/function/superjsonBody.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import type { StepKey } from './runRecords.ts';
 
 export type StepSuccess = {

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 
-import { STEP_NAMES } from '../../pipeline/steps.ts';
-import { stepRowCountsShape } from '../../pipeline/runs/runRecords.ts';
+import { STEP_NAMES } from '#pipeline/steps.ts';
+import { stepRowCountsShape } from '#pipeline/runs/runRecords.ts';
 
 export const runRecordSchema = z.object({
   run_id: z.string(),

@@ -1,7 +1,7 @@
-import { toPlatformError } from '../../platform/errors.ts';
-import { redact } from '../../platform/redact.ts';
-import type { StepRequest } from '../../pipeline/steps.ts';
-import { decodeSuperjson } from '../../platform/function/superjsonBody.ts';
+import { toPlatformError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
+import type { StepRequest } from '#pipeline/steps.ts';
+import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { applyStepOutcome } from './applyStepOutcome.ts';
 import { claimUnsentSteps, type ClaimedStep } from './claimUnsentSteps.ts';
 import { lockRun } from '../runs/lockRun.ts';

@@ -1,4 +1,4 @@
-import type { StepCounts } from '../../pipeline/steps.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
 import type { StepError } from './classifyFailure.ts';
 
 /** What an attempt of a step chunk came to, from its callback or from the row the step wrote. */

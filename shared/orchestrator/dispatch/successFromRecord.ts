@@ -1,4 +1,4 @@
-import { decodeSuperjson } from '../../platform/function/superjsonBody.ts';
+import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
 import type { StepRecord } from './runRecords.ts';
 import type { StepOutcome } from './stepOutcome.ts';
 

@@ -1,6 +1,6 @@
-import type { DatabaseTransactionConnection } from '../../platform/db/sql.ts';
-import { getCurrentMetadataVersion } from '../../metadata/catalog/getCurrentMetadataVersion.ts';
-import { listDependentModels } from '../../metadata/catalog/listDependentModels.ts';
+import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
+import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
+import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { finishRun } from './finishRun.ts';
 import { insertEvent } from '../triggers/insertEvent.ts';
 import { listSkippedEventRuns } from '../triggers/listSkippedEventRuns.ts';

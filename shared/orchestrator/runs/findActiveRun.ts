@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** The id of the dataset's (or model's) `pending`/`running` run, or null. */
 export async function findActiveRun(db: CommonQueryMethods, kind: 'dataset' | 'gold', source: string, dataset: string): Promise<string | null> {

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { StepError } from '../dispatch/classifyFailure.ts';
 
 /** The error a failed run records: the step error, and which step chunk and attempt ended it. */

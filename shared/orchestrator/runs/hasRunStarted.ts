@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Whether any step of a run has been claimed by its function (is past `dispatched`): its work may have read data already. */
 export async function hasRunStarted(db: CommonQueryMethods, runId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { NewRun } from './newRun.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { NewRun } from './newRun.ts';
 
 /** Records a trigger that found the dataset busy: a `skipped` run pointing at the active one, so no trigger is lost from the record. */

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { runRecordSchema, type RunRecord } from '../dispatch/runRecords.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { DatabaseTransactionConnection } from '../../platform/db/sql.ts';
-import { TransientError } from '../../platform/errors.ts';
+import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
+import { TransientError } from '#platform/errors.ts';
 import { findActiveRun } from './findActiveRun.ts';
 import { hasRunStarted } from './hasRunStarted.ts';
 import { insertActiveRun } from './insertActiveRun.ts';

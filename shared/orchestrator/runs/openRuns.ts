@@ -1,4 +1,4 @@
-import type { Catalog } from '../../metadata/catalog/loadCatalog.ts';
+import type { Catalog } from '#metadata/catalog/loadCatalog.ts';
 import { openRun, type OpenedRun } from './openRun.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import type { RunTarget, RunTrigger } from './runTarget.ts';

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../platform/errors.ts';
-import { closestName } from '../../metadata/closestName.ts';
-import type { MetadataSet } from '../../metadata/schema.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { closestName } from '#metadata/closestName.ts';
+import type { MetadataSet } from '#metadata/schema.ts';
 import type { StartRunsRequest } from '../api/orchestratorApi.ts';
 import type { RunTarget } from './runTarget.ts';
 

@@ -1,4 +1,4 @@
-import type { Dataset, Source } from '../../metadata/schema.ts';
+import type { Dataset, Source } from '#metadata/schema.ts';
 
 /** How a run was started, as recorded in `platform.runs.trigger_kind`. */
 export type RunTrigger = 'manual' | 'schedule' | 'event' | 'webhook';

@@ -1,6 +1,6 @@
 import schedule from 'node-schedule';
 
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import { parseDuration } from './parseDuration.ts';
 
 /** When a `schedule` annotation fires: a 5-field cron rule (UTC), or a fixed interval (`@every`). */

@@ -1,4 +1,4 @@
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 
 export type ScheduleSlot = {
   readonly source: string;

@@ -1,5 +1,5 @@
-import { isPlatformError } from '../../platform/errors.ts';
-import { loadCatalog, type Catalog } from '../../metadata/catalog/loadCatalog.ts';
+import { isPlatformError } from '#platform/errors.ts';
+import { loadCatalog, type Catalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, TickRequest } from '../api/orchestratorApi.ts';
 import { listStepsToReconcile } from '../dispatch/listStepsToReconcile.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';

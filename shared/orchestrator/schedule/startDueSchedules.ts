@@ -1,5 +1,5 @@
-import { isPlatformError } from '../../platform/errors.ts';
-import type { Catalog } from '../../metadata/catalog/loadCatalog.ts';
+import { isPlatformError } from '#platform/errors.ts';
+import type { Catalog } from '#metadata/catalog/loadCatalog.ts';
 import { claimScheduleSlot } from './claimScheduleSlot.ts';
 import { newRunId } from '../runs/newRun.ts';
 import { openRun, type OpenedRun } from '../runs/openRun.ts';

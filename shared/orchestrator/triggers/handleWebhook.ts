@@ -1,6 +1,6 @@
-import { ConfigError, NotFoundError, PlatformError, isPlatformError } from '../../platform/errors.ts';
-import { closestName } from '../../metadata/closestName.ts';
-import { loadCatalog } from '../../metadata/catalog/loadCatalog.ts';
+import { ConfigError, NotFoundError, PlatformError, isPlatformError } from '#platform/errors.ts';
+import { closestName } from '#metadata/closestName.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, WebhookDelivery } from '../api/orchestratorApi.ts';
 import { openRuns } from '../runs/openRuns.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /**
  * Ids of the event triggers skipped because `runId` was active *and already running*: changes that run may not

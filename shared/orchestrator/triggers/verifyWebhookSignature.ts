@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import { UnauthorizedError } from '../../platform/errors.ts';
+import { UnauthorizedError } from '#platform/errors.ts';
 
 /** Header carrying the signature: `sha256=<hex HMAC-SHA256 of the raw body>` (the scheme GitHub uses). */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';

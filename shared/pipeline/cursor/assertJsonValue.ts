@@ -1,4 +1,4 @@
-import { ValidationError } from '../../platform/errors.ts';
+import { ValidationError } from '#platform/errors.ts';
 import type { JsonValue } from './datasetRunRef.ts';
 
 /** Throws a ValidationError naming `what` unless `value` survives a JSON round trip unchanged (no bigint, Date, undefined, NaN). */

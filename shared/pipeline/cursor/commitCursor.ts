@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type DatabaseTransactionConnection } from '../../platform/db/sql.ts';
+import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 
 export type CommitCursorResult = {
   /** Whether the run had a staged cursor that is now the dataset's cursor. */

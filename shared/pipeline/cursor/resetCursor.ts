@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
 /** Forgets a dataset's committed cursor, so its next run extracts everything (`dp run --full`); returns whether there was one. */
 export async function resetCursor(db: CommonQueryMethods, dataset: { readonly source: string; readonly dataset: string }): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { assertJsonValue } from './assertJsonValue.ts';
 import type { DatasetRunRef } from './datasetRunRef.ts';
 

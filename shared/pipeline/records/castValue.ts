@@ -1,4 +1,4 @@
-import type { ColumnType } from '../../metadata/schema.ts';
+import type { ColumnType } from '#metadata/schema.ts';
 import { canonicalJson } from './canonicalJson.ts';
 
 /**

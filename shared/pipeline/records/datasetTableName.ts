@@ -1,5 +1,5 @@
-import { ConfigError } from '../../platform/errors.ts';
-import { silverTableName } from '../../metadata/silverTableName.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { silverTableName } from '#metadata/silverTableName.ts';
 
 /** Postgres truncates longer identifiers silently; the layers refuse them instead. */
 const MAX_IDENTIFIER = 63;

@@ -1,5 +1,5 @@
-import { ConfigError } from '../../platform/errors.ts';
-import type { ColumnType, DatasetRef, ScdKind } from '../../metadata/schema.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { ColumnType, DatasetRef, ScdKind } from '#metadata/schema.ts';
 
 /** A dataset column as the layers use it: where to read it and how it is historised. */
 export type ResolvedColumn = {

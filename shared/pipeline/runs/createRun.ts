@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { createRunId } from './createRunId.ts';
 import { runRowSchema, type RUN_KINDS, type RunRow, type TRIGGER_KINDS } from './runRecords.ts';
 

@@ -1,5 +1,5 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import { runRowSchema, type RunRow } from './runRecords.ts';
 import { toErrorRecord } from './toErrorRecord.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
 
 /**
  * The run's boundary timestamp, fixed on first use: the run keeps `boundary_at` once set, so every

@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { runRowSchema, type RunRow } from './runRecords.ts';
 
 /** The run with this id, or null. */

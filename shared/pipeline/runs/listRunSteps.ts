@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { stepRowSchema, type StepRow } from './runRecords.ts';
 
 /** Every step chunk of a run, in the order they were dispatched. */

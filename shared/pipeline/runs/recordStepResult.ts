@@ -1,6 +1,6 @@
 import superjson from 'superjson';
 
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { StepCounts, StepRow } from './runRecords.ts';
 import { stepRowSchema } from './runRecords.ts';
 import type { StepRef } from './recordStepStart.ts';

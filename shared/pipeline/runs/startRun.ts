@@ -1,5 +1,5 @@
-import { sql, type CommonQueryMethods } from '../../platform/db/sql.ts';
-import { NotFoundError } from '../../platform/errors.ts';
+import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { NotFoundError } from '#platform/errors.ts';
 import { runRowSchema, type RunRow } from './runRecords.ts';
 
 /** Marks a run as running (keeping the first start time when called again). */

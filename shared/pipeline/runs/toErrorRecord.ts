@@ -1,5 +1,5 @@
-import { toPlatformError } from '../../platform/errors.ts';
-import { redact } from '../../platform/redact.ts';
+import { toPlatformError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
 import type { ErrorRecord } from './runRecords.ts';
 
 /** The form an error is stored in on a run or step: code, redacted message, retry hint, context. */

@@ -11,10 +11,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/platform/db/sql.ts';
-import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '../../support/database.ts';
-import { freePort } from '../../support/freePort.ts';
-import { startDp } from '../../support/startDp.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '#support/database.ts';
+import { freePort } from '#support/freePort.ts';
+import { startDp } from '#support/startDp.ts';
 
 type Context = { db: TestDatabase; mongo: TestMongo; dir: string; env: Record<string, string> };
 const demo = suite<Context>('dp up --demo');

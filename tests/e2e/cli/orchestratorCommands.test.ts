@@ -9,12 +9,12 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import type { CommandIo } from '../../../tools/cli/command.ts';
-import { main } from '../../../tools/cli/main.ts';
-import { projectRoot } from '../../../shared/platform/env.ts';
-import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import type { TestDatabase, TestMongo } from '../../support/database.ts';
-import { startStackWorld } from '../../support/stackWorld.ts';
+import type { CommandIo } from '#tools/cli/command.ts';
+import { main } from '#tools/cli/main.ts';
+import { projectRoot } from '#platform/env.ts';
+import type { LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import type { TestDatabase, TestMongo } from '#support/database.ts';
+import { startStackWorld } from '#support/stackWorld.ts';
 
 type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void> };
 const cli = suite<Context>('dp commands against the orchestrator');

@@ -11,14 +11,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../shared/platform/env.ts';
-import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import type { StepResult } from '../../../shared/pipeline/steps.ts';
-import { encodeSuperjson } from '../../../shared/platform/function/superjsonBody.ts';
-import type { TestDatabase, TestMongo } from '../../support/database.ts';
-import { startStackWorld } from '../../support/stackWorld.ts';
-import { createTestRun, finishTestRun } from '../../support/stepRuns.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import type { LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import type { StepResult } from '#pipeline/steps.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import type { TestDatabase, TestMongo } from '#support/database.ts';
+import { startStackWorld } from '#support/stackWorld.ts';
+import { createTestRun, finishTestRun } from '#support/stepRuns.ts';
 
 type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void> };
 const pipeline = suite<Context>('bank demo through the step functions');

@@ -8,12 +8,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../shared/platform/env.ts';
-import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import { encodeSuperjson } from '../../../shared/platform/function/superjsonBody.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { startHttpRecorder, type HttpRecorder } from '../../support/httpRecorder.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { startHttpRecorder, type HttpRecorder } from '#support/httpRecorder.ts';
 
 type Context = { db: TestDatabase; gateway: LocalGateway; receiver: HttpRecorder };
 const functions = suite<Context>('stack.yml functions');

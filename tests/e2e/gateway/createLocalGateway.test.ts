@@ -7,11 +7,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { projectRoot } from '../../../shared/platform/env.ts';
-import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
-import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import type { ScheduleSpec } from '../../../shared/orchestrator/schedule/parseSchedule.ts';
-import { startHttpRecorder, type HttpRecorder } from '../../support/httpRecorder.ts';
+import { projectRoot } from '#platform/env.ts';
+import type { ScheduleDriver } from '#tools/gateway/createScheduleDriver.ts';
+import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import type { ScheduleSpec } from '#orchestrator/schedule/parseSchedule.ts';
+import { startHttpRecorder, type HttpRecorder } from '#support/httpRecorder.ts';
 
 const STACK = path.join(projectRoot, 'tests', 'e2e', 'fixtures', 'gateway', 'stack.yml');
 const credentials = { user: 'admin', password: 'fixture-password-5f2c' };

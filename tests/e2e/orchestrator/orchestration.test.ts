@@ -9,15 +9,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../shared/platform/env.ts';
-import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
-import { createLocalGateway, type LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import { signWebhookBody } from '../../../shared/orchestrator/triggers/verifyWebhookSignature.ts';
-import { CRON_HEADERS } from '../../../shared/platform/function/isCronInvocation.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { startGatewayProxy, type GatewayProxy } from '../../support/gatewayProxy.ts';
-import { syncFixtureMetadata } from '../../support/orchestratorHarness.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import type { ScheduleDriver } from '#tools/gateway/createScheduleDriver.ts';
+import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import { signWebhookBody } from '#orchestrator/triggers/verifyWebhookSignature.ts';
+import { CRON_HEADERS } from '#platform/function/isCronInvocation.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { startGatewayProxy, type GatewayProxy } from '#support/gatewayProxy.ts';
+import { syncFixtureMetadata } from '#support/orchestratorHarness.ts';
 
 const STACK = path.join(projectRoot, 'tests', 'e2e', 'fixtures', 'orchestrator', 'stack.yml');
 const WEBHOOK_SECRET = 'lab-hook-3c9e51f0a7';

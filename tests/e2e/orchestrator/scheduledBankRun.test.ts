@@ -11,12 +11,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../shared/platform/env.ts';
-import type { ScheduleDriver } from '../../../tools/gateway/createScheduleDriver.ts';
-import type { LocalGateway } from '../../../tools/gateway/createLocalGateway.ts';
-import type { TestDatabase, TestMongo } from '../../support/database.ts';
-import { startStackWorld } from '../../support/stackWorld.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import type { ScheduleDriver } from '#tools/gateway/createScheduleDriver.ts';
+import type { LocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import type { TestDatabase, TestMongo } from '#support/database.ts';
+import { startStackWorld } from '#support/stackWorld.ts';
 
 type Context = { db: TestDatabase; mongo: TestMongo; dir: string; gateway: LocalGateway; close: () => Promise<void>; fires: Map<string, () => void> };
 const e2e = suite<Context>('a scheduled trigger through every layer');

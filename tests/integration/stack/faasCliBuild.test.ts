@@ -15,7 +15,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { getEnv, processEnvironment, projectRoot } from '../../../shared/platform/env.ts';
+import { getEnv, processEnvironment, projectRoot } from '#platform/env.ts';
 
 const FAAS_CLI_MODULE = 'github.com/openfaas/faas-cli@v0.17.8';
 const binDir = path.join(getEnv().dataDir, 'bin');

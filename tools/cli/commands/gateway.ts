@@ -1,8 +1,8 @@
-import { getEnv } from '../../../shared/platform/env.ts';
-import { ValidationError } from '../../../shared/platform/errors.ts';
-import { createLocalGateway } from '../../gateway/createLocalGateway.ts';
-import { resolveGatewayCredentials } from '../../gateway/resolveGatewayCredentials.ts';
-import { createLogger } from '../../../shared/platform/log.ts';
+import { getEnv } from '#platform/env.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { createLocalGateway } from '#tools/gateway/createLocalGateway.ts';
+import { resolveGatewayCredentials } from '#tools/gateway/resolveGatewayCredentials.ts';
+import { createLogger } from '#platform/log.ts';
 import { parseArgs, type Command } from '../command.ts';
 
 function readCount(value: string | true | undefined, flag: string, min: number, example: number): number | undefined {

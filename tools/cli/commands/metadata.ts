@@ -1,13 +1,13 @@
 import path from 'node:path';
 
-import { withPool } from '../../../shared/platform/db/createPool.ts';
-import { migrateDatabase } from '../../../shared/platform/db/migrate.ts';
-import { getEnv } from '../../../shared/platform/env.ts';
-import { syncMetadata, type SyncResult } from '../../../shared/metadata/catalog/syncMetadata.ts';
-import { connectorSettings } from '../../../shared/metadata/connectorSettings.ts';
-import { formatMetadataIssues } from '../../../shared/metadata/formatMetadataIssues.ts';
-import { readMetadataFolder } from '../../../shared/metadata/readMetadataFolder.ts';
-import { validateMetadata, type MetadataValidation } from '../../../shared/metadata/validateMetadata.ts';
+import { withPool } from '#platform/db/createPool.ts';
+import { migrateDatabase } from '#platform/db/migrate.ts';
+import { getEnv } from '#platform/env.ts';
+import { syncMetadata, type SyncResult } from '#metadata/catalog/syncMetadata.ts';
+import { connectorSettings } from '#metadata/connectorSettings.ts';
+import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import { validateMetadata, type MetadataValidation } from '#metadata/validateMetadata.ts';
 import { parseArgs, type Command, type CommandIo } from '../command.ts';
 
 const USAGE = [

@@ -1,5 +1,5 @@
-import { migrateDatabase } from '../../../shared/platform/db/migrate.ts';
-import { getEnv } from '../../../shared/platform/env.ts';
+import { migrateDatabase } from '#platform/db/migrate.ts';
+import { getEnv } from '#platform/env.ts';
 import type { Command } from '../command.ts';
 
 export const migrateCommand: Command = {

@@ -1,4 +1,4 @@
-import { NAME_PATTERN } from '../../../shared/metadata/schema.ts';
+import { NAME_PATTERN } from '#metadata/schema.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
 import { createOrchestratorClient } from '../createOrchestratorClient.ts';

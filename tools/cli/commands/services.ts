@@ -1,6 +1,6 @@
-import { getEnv } from '../../../shared/platform/env.ts';
-import { createLogger } from '../../../shared/platform/log.ts';
-import { ensureServices, stopServices } from '../../services/services.ts';
+import { getEnv } from '#platform/env.ts';
+import { createLogger } from '#platform/log.ts';
+import { ensureServices, stopServices } from '#tools/services/services.ts';
 import type { Command } from '../command.ts';
 
 export const servicesCommand: Command = {

@@ -1,7 +1,7 @@
-import { getEnv } from '../../../shared/platform/env.ts';
+import { getEnv } from '#platform/env.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
-import { runDemo } from '../../demo/runDemo.ts';
+import { runDemo } from '#tools/demo/runDemo.ts';
 import { printUsage } from '../printUsage.ts';
 import { readCountFlag } from '../readCountFlag.ts';
 import { startPlatform } from '../startPlatform.ts';

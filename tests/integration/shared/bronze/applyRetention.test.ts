@@ -5,11 +5,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { applyRetention } from '../../../../shared/bronze/applyRetention.ts';
-import { datasetSchema, sourceSchema, type DatasetRef } from '../../../../shared/metadata/schema.ts';
-import { createLocalRawStore } from '../../../../shared/platform/raw/createLocalRawStore.ts';
-import type { RawStore } from '../../../../shared/platform/raw/rawStore.ts';
-import { createTestMongo, type TestMongo } from '../../../support/database.ts';
+import { applyRetention } from '#bronze/applyRetention.ts';
+import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
+import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import type { RawStore } from '#platform/raw/rawStore.ts';
+import { createTestMongo, type TestMongo } from '#support/database.ts';
 
 type Context = { dir: string; raw: RawStore; mongo: TestMongo };
 const retention = suite<Context>('applyRetention');

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { toReceivedRecord } from '../../../../shared/bronze/bronzeDocument.ts';
-import { deleteBronzeBefore } from '../../../../shared/bronze/deleteBronzeBefore.ts';
-import { loadBronze } from '../../../../shared/bronze/loadBronze.ts';
-import { readBronzeRun } from '../../../../shared/bronze/readBronzeRun.ts';
-import { createLocalRawStore } from '../../../../shared/platform/raw/createLocalRawStore.ts';
-import type { RawRunRef, RawStore } from '../../../../shared/platform/raw/rawStore.ts';
-import { createTestMongo, type TestMongo } from '../../../support/database.ts';
-import { makeDataset } from '../../../support/layers.ts';
+import { toReceivedRecord } from '#bronze/bronzeDocument.ts';
+import { deleteBronzeBefore } from '#bronze/deleteBronzeBefore.ts';
+import { loadBronze } from '#bronze/loadBronze.ts';
+import { readBronzeRun } from '#bronze/readBronzeRun.ts';
+import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
+import { createTestMongo, type TestMongo } from '#support/database.ts';
+import { makeDataset } from '#support/layers.ts';
 
 const dataset = makeDataset('bank', {
   name: 'payments',

@@ -2,10 +2,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { finishTestRun } from '../../../support/stepRuns.ts';
-import { createStepWorld, type StepWorld } from '../../../support/stepWorld.ts';
-import { bankTransactionsSource } from '../../../support/runnerSources.ts';
+import { sql } from '#platform/db/sql.ts';
+import { finishTestRun } from '#support/stepRuns.ts';
+import { createStepWorld, type StepWorld } from '#support/stepWorld.ts';
+import { bankTransactionsSource } from '#support/runnerSources.ts';
 
 const bronze = suite<{ world: StepWorld }>('bronze step');
 bronze.before(async (context) => {

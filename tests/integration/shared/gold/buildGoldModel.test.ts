@@ -2,11 +2,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { PlatformError } from '../../../../shared/platform/errors.ts';
-import { buildGoldModel } from '../../../../shared/gold/buildGoldModel.ts';
-import { goldModelSchema } from '../../../../shared/metadata/schema.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
+import { sql } from '#platform/db/sql.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { buildGoldModel } from '#gold/buildGoldModel.ts';
+import { goldModelSchema } from '#metadata/schema.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const monthly = goldModelSchema.parse({ name: 'monthly_spend', sql: 'gold/monthly_spend.sql', depends_on: ['bank.payments'] });
 const MONTHLY_SQL = `

@@ -3,9 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { finishTestRun } from '../../../support/stepRuns.ts';
-import { createStepWorld, type StepWorld } from '../../../support/stepWorld.ts';
+import { sql } from '#platform/db/sql.ts';
+import { finishTestRun } from '#support/stepRuns.ts';
+import { createStepWorld, type StepWorld } from '#support/stepWorld.ts';
 
 const gold = suite<{ world: StepWorld }>('gold step');
 gold.before(async (context) => {

@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { listDependentModels } from '../../../../shared/metadata/catalog/listDependentModels.ts';
-import { syncMetadata } from '../../../../shared/metadata/catalog/syncMetadata.ts';
-import { validateMetadata, type MetadataFileText } from '../../../../shared/metadata/validateMetadata.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
+import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
+import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
+import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const test = suite('listDependentModels');
 

@@ -4,16 +4,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../../shared/platform/env.ts';
-import { getDataset } from '../../../../shared/metadata/catalog/getDataset.ts';
-import { listDatasets } from '../../../../shared/metadata/catalog/listDatasets.ts';
-import { loadCatalog } from '../../../../shared/metadata/catalog/loadCatalog.ts';
-import { syncMetadata } from '../../../../shared/metadata/catalog/syncMetadata.ts';
-import { readMetadataFolder } from '../../../../shared/metadata/readMetadataFolder.ts';
-import type { MetadataSet } from '../../../../shared/metadata/schema.ts';
-import { validateMetadata, type MetadataFileText } from '../../../../shared/metadata/validateMetadata.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import { getDataset } from '#metadata/catalog/getDataset.ts';
+import { listDatasets } from '#metadata/catalog/listDatasets.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
+import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import type { MetadataSet } from '#metadata/schema.ts';
+import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const test = suite('syncMetadata');
 

@@ -1,16 +1,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { createLogger } from '../../../../shared/platform/log.ts';
-import { createFunctionResources, type FunctionResources } from '../../../../shared/platform/function/createFunctionResources.ts';
-import { createStepHandler } from '../../../../shared/pipeline/createStepHandler.ts';
-import { startScheduledRuns } from '../../../../shared/pipeline/startScheduledRuns.ts';
-import type { StepRunner } from '../../../../shared/pipeline/steps.ts';
-import { decodeSuperjson, encodeSuperjson } from '../../../../shared/platform/function/superjsonBody.ts';
-import { callHandler } from '../../../support/callHandler.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
-import { startHttpRecorder } from '../../../support/httpRecorder.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createLogger } from '#platform/log.ts';
+import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
+import { createStepHandler } from '#pipeline/createStepHandler.ts';
+import { startScheduledRuns } from '#pipeline/startScheduledRuns.ts';
+import type { StepRunner } from '#pipeline/steps.ts';
+import { decodeSuperjson, encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { callHandler } from '#support/callHandler.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { startHttpRecorder } from '#support/httpRecorder.ts';
 
 const log = createLogger({ level: 'error', fields: {}, sink: () => undefined });
 const handlers = suite<{ db: TestDatabase; resources: FunctionResources }>('createStepHandler');

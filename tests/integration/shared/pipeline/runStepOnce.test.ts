@@ -2,12 +2,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { ConflictError, NotFoundError, PlatformError, ValidationError } from '../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../shared/platform/log.ts';
-import { runStepOnce } from '../../../../shared/pipeline/runStepOnce.ts';
-import type { StepContext, StepOutcome, StepRequest, StepRunner } from '../../../../shared/pipeline/steps.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
+import { sql } from '#platform/db/sql.ts';
+import { ConflictError, NotFoundError, PlatformError, ValidationError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { runStepOnce } from '#pipeline/runStepOnce.ts';
+import type { StepContext, StepOutcome, StepRequest, StepRunner } from '#pipeline/steps.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const log = createLogger({ level: 'error', fields: {}, sink: () => undefined });
 const steps = suite<{ db: TestDatabase }>('runStepOnce');

@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { createLayerHarness, makeDataset, type LayerHarness } from '../../../support/layers.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createLayerHarness, makeDataset, type LayerHarness } from '#support/layers.ts';
 
 // A YNAB-like delta dataset: only changed records arrive, deletions come as `deleted: true`.
 const transactions = makeDataset('budget', {

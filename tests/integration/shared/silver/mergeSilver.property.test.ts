@@ -7,8 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { createLayerHarness, day, makeDataset, type LayerHarness } from '../../../support/layers.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createLayerHarness, day, makeDataset, type LayerHarness } from '#support/layers.ts';
 
 type Values = { a: number | null; b: string | null; c: string | null; d: string | null };
 type Version = Values & { from: number; to: number | null; current: boolean; deleted: boolean };

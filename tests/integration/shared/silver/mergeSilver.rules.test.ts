@@ -2,13 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { createRun } from '../../../../shared/pipeline/runs/createRun.ts';
-import { getRun } from '../../../../shared/pipeline/runs/getRun.ts';
-import { listRunSteps } from '../../../../shared/pipeline/runs/listRunSteps.ts';
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { PlatformError } from '../../../../shared/platform/errors.ts';
-import { mergeSilver } from '../../../../shared/silver/mergeSilver.ts';
-import { createLayerHarness, day, makeDataset, type LayerHarness } from '../../../support/layers.ts';
+import { createRun } from '#pipeline/runs/createRun.ts';
+import { getRun } from '#pipeline/runs/getRun.ts';
+import { listRunSteps } from '#pipeline/runs/listRunSteps.ts';
+import { sql } from '#platform/db/sql.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { mergeSilver } from '#silver/mergeSilver.ts';
+import { createLayerHarness, day, makeDataset, type LayerHarness } from '#support/layers.ts';
 
 const datasetNamed = (name: string, load: 'full' | 'delta' = 'full') =>
   makeDataset('shop', {

@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { listRunSteps } from '../../../../shared/pipeline/runs/listRunSteps.ts';
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { createLayerHarness, day, makeDataset, type LayerHarness } from '../../../support/layers.ts';
+import { listRunSteps } from '#pipeline/runs/listRunSteps.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createLayerHarness, day, makeDataset, type LayerHarness } from '#support/layers.ts';
 
 const accounts = makeDataset('bank', {
   name: 'accounts',

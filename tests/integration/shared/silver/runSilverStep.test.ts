@@ -7,14 +7,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { readCursor } from '../../../../shared/pipeline/cursor/readCursor.ts';
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../../shared/platform/env.ts';
-import { readMetadataFolder } from '../../../../shared/metadata/readMetadataFolder.ts';
-import { startTestServer, type TestServer } from '../../../support/httpServer.ts';
-import { finishTestRun } from '../../../support/stepRuns.ts';
-import { createStepWorld, type StepWorld } from '../../../support/stepWorld.ts';
-import { feedItemsSource } from '../../../support/runnerSources.ts';
+import { readCursor } from '#pipeline/cursor/readCursor.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import { startTestServer, type TestServer } from '#support/httpServer.ts';
+import { finishTestRun } from '#support/stepRuns.ts';
+import { createStepWorld, type StepWorld } from '#support/stepWorld.ts';
+import { feedItemsSource } from '#support/runnerSources.ts';
 
 const silver = suite<{ world: StepWorld; api: TestServer; items: { id: string; name: string; updated_at: string }[] }>('silver step');
 

@@ -7,10 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { main } from '../../../../tools/cli/main.ts';
-import { sql } from '../../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../../shared/platform/env.ts';
-import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
+import { main } from '#tools/cli/main.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const test = suite('dp metadata');
 

@@ -5,11 +5,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import type { CommandIo } from '../../../../tools/cli/command.ts';
-import { createRunCommand } from '../../../../tools/cli/commands/run.ts';
-import { main } from '../../../../tools/cli/main.ts';
-import { freePort } from '../../../support/freePort.ts';
-import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '../../../support/httpServer.ts';
+import type { CommandIo } from '#tools/cli/command.ts';
+import { createRunCommand } from '#tools/cli/commands/run.ts';
+import { main } from '#tools/cli/main.ts';
+import { freePort } from '#support/freePort.ts';
+import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '#support/httpServer.ts';
 
 type Context = { server: TestServer; routes: Map<string, (request: RecordedRequest) => Reply> };
 const test = suite<Context>('dp run, runs, status over HTTP');

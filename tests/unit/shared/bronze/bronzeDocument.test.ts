@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { toBronzeDocument, toReceivedRecord } from '../../../../shared/bronze/bronzeDocument.ts';
+import { toBronzeDocument, toReceivedRecord } from '#bronze/bronzeDocument.ts';
 
 const audit = { runId: 'r1', loadedAt: new Date('2026-03-01T00:00:00Z'), rawFile: 'raw/a/b/2026/03/01/r1/part-00000.json', rawPart: 0, rawIndex: 5, keyHash: null, recordHash: 'h' };
 

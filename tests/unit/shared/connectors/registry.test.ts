@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { connectors, getConnector, validateConnectorSettings } from '../../../../shared/connectors/registry.ts';
-import { ConfigError, NotFoundError } from '../../../../shared/platform/errors.ts';
-import { datasetSchema, sourceSchema } from '../../../../shared/metadata/schema.ts';
+import { connectors, getConnector, validateConnectorSettings } from '#connectors/registry.ts';
+import { ConfigError, NotFoundError } from '#platform/errors.ts';
+import { datasetSchema, sourceSchema } from '#metadata/schema.ts';
 
 const ref = (connector: string, config: Record<string, unknown>, name: string, extract: Record<string, unknown>) => {
   const dataset = datasetSchema.parse({ name, load: 'delta', key: ['id'], columns: [{ name: 'id', type: 'text' }], extract });

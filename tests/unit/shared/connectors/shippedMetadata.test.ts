@@ -3,11 +3,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { getConnector } from '../../../../shared/connectors/registry.ts';
-import { projectRoot } from '../../../../shared/platform/env.ts';
-import { connectorSettings } from '../../../../shared/metadata/connectorSettings.ts';
-import { readMetadataFolder } from '../../../../shared/metadata/readMetadataFolder.ts';
-import { validateMetadata } from '../../../../shared/metadata/validateMetadata.ts';
+import { getConnector } from '#connectors/registry.ts';
+import { projectRoot } from '#platform/env.ts';
+import { connectorSettings } from '#metadata/connectorSettings.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import { validateMetadata } from '#metadata/validateMetadata.ts';
 
 test('the shipped metadata examples use settings their connectors accept', async () => {
   const validation = validateMetadata(await readMetadataFolder(path.join(projectRoot, 'metadata')), { connectors: connectorSettings });

@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { closestName } from '../../../../shared/metadata/closestName.ts';
-import { describeScheduleProblem } from '../../../../shared/metadata/describeScheduleProblem.ts';
-import { formatMetadataIssues } from '../../../../shared/metadata/formatMetadataIssues.ts';
-import { looksLikeSecretValue } from '../../../../shared/metadata/looksLikeSecretValue.ts';
+import { closestName } from '#metadata/closestName.ts';
+import { describeScheduleProblem } from '#metadata/describeScheduleProblem.ts';
+import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
+import { looksLikeSecretValue } from '#metadata/looksLikeSecretValue.ts';
 
 const closest = suite('closestName');
 

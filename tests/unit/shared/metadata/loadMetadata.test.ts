@@ -5,10 +5,10 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { projectRoot } from '../../../../shared/platform/env.ts';
-import { NotFoundError } from '../../../../shared/platform/errors.ts';
-import { loadMetadata } from '../../../../shared/metadata/loadMetadata.ts';
-import { MetadataValidationError } from '../../../../shared/metadata/metadataIssue.ts';
+import { projectRoot } from '#platform/env.ts';
+import { NotFoundError } from '#platform/errors.ts';
+import { loadMetadata } from '#metadata/loadMetadata.ts';
+import { MetadataValidationError } from '#metadata/metadataIssue.ts';
 
 const test = suite('loadMetadata');
 const shipped = path.join(projectRoot, 'metadata');

@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import type { MetadataIssue } from '../../../../shared/metadata/metadataIssue.ts';
-import { validateMetadata, type MetadataFileText } from '../../../../shared/metadata/validateMetadata.ts';
+import type { MetadataIssue } from '#metadata/metadataIssue.ts';
+import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
 
 const test = suite('validateMetadata');
 

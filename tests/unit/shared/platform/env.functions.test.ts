@@ -6,9 +6,9 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { loadEnv } from '../../../../shared/platform/env.ts';
-import { ConfigError } from '../../../../shared/platform/errors.ts';
-import { redact } from '../../../../shared/platform/redact.ts';
+import { loadEnv } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
 
 test('defaults: port 3000, 5 MiB bodies, 40 s budget, local gateway on 8080 with user admin and one async job at a time', () => {
   const env = loadEnv({});

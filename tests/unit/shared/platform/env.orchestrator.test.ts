@@ -2,8 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { loadEnv } from '../../../../shared/platform/env.ts';
-import { orchestratorConfigFromEnv } from '../../../../shared/orchestrator/orchestratorConfig.ts';
+import { loadEnv } from '#platform/env.ts';
+import { orchestratorConfigFromEnv } from '#orchestrator/orchestratorConfig.ts';
 
 test('defaults: callbacks to the gateway, 180 s callback timeout, 4 attempts, 30 s backoff doubling up to 15 minutes', () => {
   const env = loadEnv({ DP_GATEWAY_URL: 'http://gateway.openfaas:8080/' });

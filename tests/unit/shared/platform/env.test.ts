@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { loadEnv } from '../../../../shared/platform/env.ts';
-import { ConfigError } from '../../../../shared/platform/errors.ts';
+import { loadEnv } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
 
 test('defaults point at the project-owned local servers', () => {
   const env = loadEnv({});

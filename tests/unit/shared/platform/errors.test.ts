@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConflictError, NotFoundError, PlatformError, TransientError, ValidationError, toPlatformError } from '../../../../shared/platform/errors.ts';
+import { ConflictError, NotFoundError, PlatformError, TransientError, ValidationError, toPlatformError } from '#platform/errors.ts';
 
 test('subclasses carry their retry advice and HTTP status', () => {
   assert.equal([new ValidationError('a', 'm').status, new ValidationError('a', 'm').retryable], [400, false]);

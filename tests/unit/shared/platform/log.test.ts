@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { PlatformError } from '../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../shared/platform/log.ts';
-import { registerSecretValue } from '../../../../shared/platform/redact.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { registerSecretValue } from '#platform/redact.ts';
 
 function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'info') {
   const lines: string[] = [];

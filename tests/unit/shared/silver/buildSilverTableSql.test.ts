@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { resolveDatasetColumns } from '../../../../shared/pipeline/records/resolveDatasetColumns.ts';
-import { buildAddColumnSql, buildCreateSilverTableSql } from '../../../../shared/silver/buildSilverTableSql.ts';
-import { relationName } from '../../../../shared/silver/silverSchema.ts';
-import { makeDataset } from '../../../support/layers.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
+import { buildAddColumnSql, buildCreateSilverTableSql } from '#silver/buildSilverTableSql.ts';
+import { relationName } from '#silver/silverSchema.ts';
+import { makeDataset } from '#support/layers.ts';
 
 const plan = resolveDatasetColumns(
   makeDataset('bank', {

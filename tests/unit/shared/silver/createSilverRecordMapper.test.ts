@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { resolveDatasetColumns } from '../../../../shared/pipeline/records/resolveDatasetColumns.ts';
-import { createSilverRecordMapper } from '../../../../shared/silver/createSilverRecordMapper.ts';
-import { makeDataset } from '../../../support/layers.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
+import { createSilverRecordMapper } from '#silver/createSilverRecordMapper.ts';
+import { makeDataset } from '#support/layers.ts';
 
 const columns = [
   { name: 'id', type: 'integer' },

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createSeenKeyFilter } from '../../../../shared/silver/createSeenKeyFilter.ts';
-import { encodeCopyField } from '../../../../shared/silver/encodeCopyField.ts';
-import { hash128 } from '../../../../shared/pipeline/records/hash128.ts';
+import { createSeenKeyFilter } from '#silver/createSeenKeyFilter.ts';
+import { encodeCopyField } from '#silver/encodeCopyField.ts';
+import { hash128 } from '#pipeline/records/hash128.ts';
 
 test('COPY text escapes backslash, tab, newline and carriage return; NULL is \\N', () => {
   assert.is(encodeCopyField(null), '\\N');

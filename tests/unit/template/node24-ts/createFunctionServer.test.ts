@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { PlatformError, TransientError, ValidationError } from '../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../shared/platform/log.ts';
-import { registerSecretValue } from '../../../../shared/platform/redact.ts';
-import type { FunctionHandler } from '../../../../shared/platform/function/functionContract.ts';
+import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { registerSecretValue } from '#platform/redact.ts';
+import type { FunctionHandler } from '#platform/function/functionContract.ts';
 import { createFunctionServer } from '../../../../template/node24-ts/createFunctionServer.ts';
 
 const lines: string[] = [];

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { formatAge, formatDuration } from '../../../../tools/cli/formatDuration.ts';
-import { formatFunctionLine } from '../../../../tools/cli/formatFunctionLine.ts';
-import { formatTable } from '../../../../tools/cli/formatTable.ts';
+import { formatAge, formatDuration } from '#tools/cli/formatDuration.ts';
+import { formatFunctionLine } from '#tools/cli/formatFunctionLine.ts';
+import { formatTable } from '#tools/cli/formatTable.ts';
 
 test('durations read like a person would say them', () => {
   assert.equal([850, 4_240, 185_000, 7_620_000, 3 * 86_400_000].map(formatDuration), ['850 ms', '4.2 s', '3 min 05 s', '2 h 07 min', '3 d']);

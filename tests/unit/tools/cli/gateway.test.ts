@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { main } from '../../../../tools/cli/main.ts';
+import { main } from '#tools/cli/main.ts';
 
 function capture(): { io: { out: (text: string) => void; err: (text: string) => void }; out: string[]; err: string[] } {
   const out: string[] = [];

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { checkBasicAuth } from '../../../../tools/gateway/checkBasicAuth.ts';
-import { resolveGatewayCredentials } from '../../../../tools/gateway/resolveGatewayCredentials.ts';
-import { redact } from '../../../../shared/platform/redact.ts';
+import { checkBasicAuth } from '#tools/gateway/checkBasicAuth.ts';
+import { resolveGatewayCredentials } from '#tools/gateway/resolveGatewayCredentials.ts';
+import { redact } from '#platform/redact.ts';
 
 const header = (credentials: string): string => `Basic ${Buffer.from(credentials).toString('base64')}`;
 

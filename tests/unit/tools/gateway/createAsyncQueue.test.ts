@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createAsyncQueue } from '../../../../tools/gateway/createAsyncQueue.ts';
+import { createAsyncQueue } from '#tools/gateway/createAsyncQueue.ts';
 
 /** A job that waits until released, recording when it starts and ends. */
 function gatedJob(name: string, events: string[]): { job: () => Promise<void>; release: () => void } {

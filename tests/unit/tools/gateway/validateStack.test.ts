@@ -5,9 +5,9 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConfigError } from '../../../../shared/platform/errors.ts';
-import { parseStack, type Stack } from '../../../../tools/gateway/parseStack.ts';
-import { validateStack } from '../../../../tools/gateway/validateStack.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { parseStack, type Stack } from '#tools/gateway/parseStack.ts';
+import { validateStack } from '#tools/gateway/validateStack.ts';
 
 /** A folder with template/node24-ts, functions/<name>/handler.ts, shared/ and the package files. */
 function project(functionNames: readonly string[]): string {

@@ -5,16 +5,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import type { Connector } from '../../../../../shared/connectors/connector.ts';
-import { FilesConnector } from '../../../../../shared/connectors/files/filesConnector.ts';
-import { commitCursor } from '../../../../../shared/pipeline/cursor/commitCursor.ts';
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { ConfigError } from '../../../../../shared/platform/errors.ts';
-import type { DatasetRef } from '../../../../../shared/metadata/schema.ts';
-import type { RawRunRef } from '../../../../../shared/platform/raw/rawStore.ts';
-import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
-import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
+import type { Connector } from '#connectors/connector.ts';
+import { FilesConnector } from '#connectors/files/filesConnector.ts';
+import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import { sql } from '#platform/db/sql.ts';
+import { ConfigError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import type { RawRunRef } from '#platform/raw/rawStore.ts';
+import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
+import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const connector = new FilesConnector();
 type Context = { db: TestDatabase; harness: Harness; inbox: string; archive: string };

@@ -9,17 +9,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { FilesConnector } from '../../../../../shared/connectors/files/filesConnector.ts';
-import { commitCursor } from '../../../../../shared/pipeline/cursor/commitCursor.ts';
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { projectRoot } from '../../../../../shared/platform/env.ts';
-import { connectorSettings } from '../../../../../shared/metadata/connectorSettings.ts';
-import { readMetadataFolder } from '../../../../../shared/metadata/readMetadataFolder.ts';
-import type { DatasetRef } from '../../../../../shared/metadata/schema.ts';
-import { validateMetadata } from '../../../../../shared/metadata/validateMetadata.ts';
-import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
-import { createHarness, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
+import { FilesConnector } from '#connectors/files/filesConnector.ts';
+import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import { sql } from '#platform/db/sql.ts';
+import { projectRoot } from '#platform/env.ts';
+import { connectorSettings } from '#metadata/connectorSettings.ts';
+import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import { validateMetadata } from '#metadata/validateMetadata.ts';
+import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
+import { createHarness, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const samples = suite<{ db: TestDatabase; harness: Harness }>('files connector on the shipped bank samples');
 const connector = new FilesConnector();

@@ -2,7 +2,7 @@
  * A small API for the rest connector tests that pages the same 7 items in each style real APIs
  * use: page numbers with a total, offset/limit with a total, a cursor in the body, and Link headers.
  */
-import type { RecordedRequest, Reply } from '../../../../support/httpServer.ts';
+import type { RecordedRequest, Reply } from '#support/httpServer.ts';
 
 export const ITEMS = Array.from({ length: 7 }, (_, index) => ({ id: `item-${index + 1}`, name: `Item ${index + 1}`, updated_at: `2026-01-0${index + 1}T10:00:00Z` }));
 const SIZE = 3;

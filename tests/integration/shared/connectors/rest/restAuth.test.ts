@@ -5,11 +5,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { RestApiConnector } from '../../../../../shared/connectors/rest/restApiConnector.ts';
-import { ConfigError, UnauthorizedError } from '../../../../../shared/platform/errors.ts';
-import { createFileSecretStore } from '../../../../../shared/platform/secrets/createFileSecretStore.ts';
-import { createHarness, datasetRef, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
-import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '../../../../support/httpServer.ts';
+import { RestApiConnector } from '#connectors/rest/restApiConnector.ts';
+import { ConfigError, UnauthorizedError } from '#platform/errors.ts';
+import { createFileSecretStore } from '#platform/secrets/createFileSecretStore.ts';
+import { createHarness, datasetRef, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '#support/httpServer.ts';
 import { ITEMS, itemsApi, PAGINATED } from './fakeItemsApi.ts';
 
 const connector = new RestApiConnector();

@@ -1,12 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import type { Connector } from '../../../../../shared/connectors/connector.ts';
-import { RestApiConnector } from '../../../../../shared/connectors/rest/restApiConnector.ts';
-import { ConfigError, ValidationError } from '../../../../../shared/platform/errors.ts';
-import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
-import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
-import { startTestServer, type Reply, type TestServer } from '../../../../support/httpServer.ts';
+import type { Connector } from '#connectors/connector.ts';
+import { RestApiConnector } from '#connectors/rest/restApiConnector.ts';
+import { ConfigError, ValidationError } from '#platform/errors.ts';
+import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
+import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { startTestServer, type Reply, type TestServer } from '#support/httpServer.ts';
 import { ITEMS, itemsApi, PAGINATED } from './fakeItemsApi.ts';
 
 const connector = new RestApiConnector();

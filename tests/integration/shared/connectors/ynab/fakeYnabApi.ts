@@ -3,7 +3,7 @@
  * the knowledge at which each entity last changed: a request without last_knowledge_of_server gets
  * every live entity, a delta request gets what changed since, deleted ones included with deleted: true.
  */
-import type { RecordedRequest, Reply } from '../../../../support/httpServer.ts';
+import type { RecordedRequest, Reply } from '#support/httpServer.ts';
 
 type Entity = Record<string, unknown> & { id: string; deleted: boolean };
 type Stored = { entity: Entity; changedAt: number };

@@ -1,12 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import type { Connector } from '../../../../../shared/connectors/connector.ts';
-import { YnabConnector } from '../../../../../shared/connectors/ynab/ynabConnector.ts';
-import { ConfigError, ValidationError } from '../../../../../shared/platform/errors.ts';
-import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
-import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '../../../../support/connectorHarness.ts';
-import { startTestServer, type Reply, type TestServer } from '../../../../support/httpServer.ts';
+import type { Connector } from '#connectors/connector.ts';
+import { YnabConnector } from '#connectors/ynab/ynabConnector.ts';
+import { ConfigError, ValidationError } from '#platform/errors.ts';
+import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
+import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { startTestServer, type Reply, type TestServer } from '#support/httpServer.ts';
 import { createFakeYnab, TOKEN, transaction, type FakeYnab } from './fakeYnabApi.ts';
 
 const connector = new YnabConnector();

@@ -2,10 +2,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { toJsonSafe } from '../../../../../shared/platform/function/toJsonSafe.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
-import { callbackFor, createHarness, syncFixtureMetadata, type Harness } from '../../../../support/orchestratorHarness.ts';
+import { sql } from '#platform/db/sql.ts';
+import { toJsonSafe } from '#platform/function/toJsonSafe.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { callbackFor, createHarness, syncFixtureMetadata, type Harness } from '#support/orchestratorHarness.ts';
 import { FIXTURE_METADATA } from '../fixtureMetadata.ts';
 
 type Context = { db: TestDatabase; h: Harness; runId: string };

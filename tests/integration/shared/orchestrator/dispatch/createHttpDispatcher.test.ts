@@ -2,10 +2,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { callbackUrlFor, createHttpDispatcher } from '../../../../../shared/orchestrator/dispatch/createHttpDispatcher.ts';
-import type { DispatchOrder } from '../../../../../shared/orchestrator/dispatch/dispatcher.ts';
-import { decodeSuperjson } from '../../../../../shared/platform/function/superjsonBody.ts';
-import { startTestServer } from '../../../../support/httpServer.ts';
+import { callbackUrlFor, createHttpDispatcher } from '#orchestrator/dispatch/createHttpDispatcher.ts';
+import type { DispatchOrder } from '#orchestrator/dispatch/dispatcher.ts';
+import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { startTestServer } from '#support/httpServer.ts';
 
 const test = suite('createHttpDispatcher');
 

@@ -6,16 +6,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { TransientError } from '../../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../../shared/platform/log.ts';
-import { loadCatalog } from '../../../../../shared/metadata/catalog/loadCatalog.ts';
-import { openRun } from '../../../../../shared/orchestrator/runs/openRun.ts';
-import type { DispatchOrder } from '../../../../../shared/orchestrator/dispatch/dispatcher.ts';
-import { runStepOnce } from '../../../../../shared/pipeline/runStepOnce.ts';
-import type { StepOutcome } from '../../../../../shared/pipeline/steps.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
-import { createHarness, syncFixtureMetadata, type Harness } from '../../../../support/orchestratorHarness.ts';
+import { sql } from '#platform/db/sql.ts';
+import { TransientError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
+import { openRun } from '#orchestrator/runs/openRun.ts';
+import type { DispatchOrder } from '#orchestrator/dispatch/dispatcher.ts';
+import { runStepOnce } from '#pipeline/runStepOnce.ts';
+import type { StepOutcome } from '#pipeline/steps.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { createHarness, syncFixtureMetadata, type Harness } from '#support/orchestratorHarness.ts';
 import { FIXTURE_METADATA } from '../fixtureMetadata.ts';
 
 type Context = { db: TestDatabase; h: Harness };

@@ -6,10 +6,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import type { DispatchOrder } from '../../../../../shared/orchestrator/dispatch/dispatcher.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
-import { callbackFor, createHarness, syncFixtureMetadata, type Harness } from '../../../../support/orchestratorHarness.ts';
+import { sql } from '#platform/db/sql.ts';
+import type { DispatchOrder } from '#orchestrator/dispatch/dispatcher.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { callbackFor, createHarness, syncFixtureMetadata, type Harness } from '#support/orchestratorHarness.ts';
 import { FIXTURE_METADATA } from '../fixtureMetadata.ts';
 
 type Context = { db: TestDatabase; h: Harness };

@@ -2,13 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { ValidationError } from '../../../../../shared/platform/errors.ts';
-import { commitCursor } from '../../../../../shared/pipeline/cursor/commitCursor.ts';
-import { readCursor } from '../../../../../shared/pipeline/cursor/readCursor.ts';
-import { resetCursor } from '../../../../../shared/pipeline/cursor/resetCursor.ts';
-import { stagePendingCursor } from '../../../../../shared/pipeline/cursor/stagePendingCursor.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
+import { sql } from '#platform/db/sql.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import { readCursor } from '#pipeline/cursor/readCursor.ts';
+import { resetCursor } from '#pipeline/cursor/resetCursor.ts';
+import { stagePendingCursor } from '#pipeline/cursor/stagePendingCursor.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const state = suite<{ db: TestDatabase }>('dataset cursor state');
 const dataset = { source: 'ynab', dataset: 'transactions' };

@@ -2,18 +2,18 @@ import { suite } from 'uvu';
 import { z } from 'zod';
 import * as assert from 'uvu/assert';
 
-import { createRun } from '../../../../../shared/pipeline/runs/createRun.ts';
-import { finishRun } from '../../../../../shared/pipeline/runs/finishRun.ts';
-import { fixRunBoundary } from '../../../../../shared/pipeline/runs/fixRunBoundary.ts';
-import { getRun } from '../../../../../shared/pipeline/runs/getRun.ts';
-import { listRunSteps } from '../../../../../shared/pipeline/runs/listRunSteps.ts';
-import { recordStepResult } from '../../../../../shared/pipeline/runs/recordStepResult.ts';
-import { recordStepStart } from '../../../../../shared/pipeline/runs/recordStepStart.ts';
-import { startRun } from '../../../../../shared/pipeline/runs/startRun.ts';
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { PlatformError, TransientError } from '../../../../../shared/platform/errors.ts';
-import { registerSecretValue } from '../../../../../shared/platform/redact.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
+import { createRun } from '#pipeline/runs/createRun.ts';
+import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { fixRunBoundary } from '#pipeline/runs/fixRunBoundary.ts';
+import { getRun } from '#pipeline/runs/getRun.ts';
+import { listRunSteps } from '#pipeline/runs/listRunSteps.ts';
+import { recordStepResult } from '#pipeline/runs/recordStepResult.ts';
+import { recordStepStart } from '#pipeline/runs/recordStepStart.ts';
+import { startRun } from '#pipeline/runs/startRun.ts';
+import { sql } from '#platform/db/sql.ts';
+import { PlatformError, TransientError } from '#platform/errors.ts';
+import { registerSecretValue } from '#platform/redact.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const audit = suite<{ db: TestDatabase }>('audit: runs and run steps');
 

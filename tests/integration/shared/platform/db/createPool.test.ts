@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { DatabaseError, translateDatabaseError } from '../../../../../shared/platform/db/translateDatabaseError.ts';
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { createTestDatabase, type TestDatabase } from '../../../../support/database.ts';
+import { DatabaseError, translateDatabaseError } from '#platform/db/translateDatabaseError.ts';
+import { sql } from '#platform/db/sql.ts';
+import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const pool = suite<{ db: TestDatabase }>('createPool');
 

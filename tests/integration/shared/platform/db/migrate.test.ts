@@ -6,10 +6,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { migrateDatabase, migrationsDirectory } from '../../../../../shared/platform/db/migrate.ts';
-import { sql } from '../../../../../shared/platform/db/sql.ts';
-import { ConflictError } from '../../../../../shared/platform/errors.ts';
-import { createTestDatabase } from '../../../../support/database.ts';
+import { migrateDatabase, migrationsDirectory } from '#platform/db/migrate.ts';
+import { sql } from '#platform/db/sql.ts';
+import { ConflictError } from '#platform/errors.ts';
+import { createTestDatabase } from '#support/database.ts';
 
 const migrations = suite('migrateDatabase');
 

@@ -6,14 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { getEnv, loadEnv } from '../../../../../shared/platform/env.ts';
-import { ConfigError } from '../../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../../shared/platform/log.ts';
-import { startLocalS3, type LocalS3 } from '../../../../../tools/services/s3Server.ts';
-import type { RawRunRef } from '../../../../../shared/platform/raw/rawStore.ts';
-import { redact } from '../../../../../shared/platform/redact.ts';
-import { openRawStore } from '../../../../../shared/platform/function/openRawStore.ts';
-import { freePort } from '../../../../support/freePort.ts';
+import { getEnv, loadEnv } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { startLocalS3, type LocalS3 } from '#tools/services/s3Server.ts';
+import type { RawRunRef } from '#platform/raw/rawStore.ts';
+import { redact } from '#platform/redact.ts';
+import { openRawStore } from '#platform/function/openRawStore.ts';
+import { freePort } from '#support/freePort.ts';
 
 type Context = { server: LocalS3; dir: string };
 const raw = suite<Context>('openRawStore');

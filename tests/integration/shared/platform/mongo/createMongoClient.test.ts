@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { PlatformError } from '../../../../../shared/platform/errors.ts';
-import { createMongoClient } from '../../../../../shared/platform/mongo/createMongoClient.ts';
-import { createTestMongo, type TestMongo } from '../../../../support/database.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
+import { createTestMongo, type TestMongo } from '#support/database.ts';
 
 const mongo = suite<{ mongo: TestMongo }>('createMongoClient');
 

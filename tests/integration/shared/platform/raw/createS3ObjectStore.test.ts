@@ -2,14 +2,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { getEnv } from '../../../../../shared/platform/env.ts';
-import { ConflictError, PlatformError } from '../../../../../shared/platform/errors.ts';
-import { createLogger } from '../../../../../shared/platform/log.ts';
-import { startLocalS3, type LocalS3 } from '../../../../../tools/services/s3Server.ts';
-import { createRawStore } from '../../../../../shared/platform/raw/createRawStore.ts';
-import { createS3ObjectStore } from '../../../../../shared/platform/raw/createS3ObjectStore.ts';
-import type { RawRunRef } from '../../../../../shared/platform/raw/rawStore.ts';
-import { freePort } from '../../../../support/freePort.ts';
+import { getEnv } from '#platform/env.ts';
+import { ConflictError, PlatformError } from '#platform/errors.ts';
+import { createLogger } from '#platform/log.ts';
+import { startLocalS3, type LocalS3 } from '#tools/services/s3Server.ts';
+import { createRawStore } from '#platform/raw/createRawStore.ts';
+import { createS3ObjectStore } from '#platform/raw/createS3ObjectStore.ts';
+import type { RawRunRef } from '#platform/raw/rawStore.ts';
+import { freePort } from '#support/freePort.ts';
 
 const s3 = suite<{ server: LocalS3 }>('createS3ObjectStore');
 const credentials = { accessKeyId: 'dataplatform', secretAccessKey: 'dataplatform-secret' };

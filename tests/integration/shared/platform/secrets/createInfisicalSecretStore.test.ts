@@ -5,10 +5,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConfigError, NotFoundError } from '../../../../../shared/platform/errors.ts';
-import { redact } from '../../../../../shared/platform/redact.ts';
-import { createInfisicalSecretStore } from '../../../../../shared/platform/secrets/createInfisicalSecretStore.ts';
-import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '../../../../support/httpServer.ts';
+import { ConfigError, NotFoundError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
+import { createInfisicalSecretStore } from '#platform/secrets/createInfisicalSecretStore.ts';
+import { startTestServer, type RecordedRequest, type Reply, type TestServer } from '#support/httpServer.ts';
 
 const CLIENT_ID = 'machine-identity-id';
 const CLIENT_SECRET = 'machine-identity-secret-0001';

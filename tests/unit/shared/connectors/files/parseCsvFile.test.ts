@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { parseCsvFile, type CsvOptions } from '../../../../../shared/connectors/files/parseCsvFile.ts';
-import { ValidationError } from '../../../../../shared/platform/errors.ts';
+import { parseCsvFile, type CsvOptions } from '#connectors/files/parseCsvFile.ts';
+import { ValidationError } from '#platform/errors.ts';
 
 const csv = suite('parseCsvFile');
 const options: CsvOptions = { delimiter: ',', quote: '"', skip_lines: 0, empty_as_null: true };

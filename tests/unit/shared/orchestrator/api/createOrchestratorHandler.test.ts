@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createOrchestratorHandler } from '../../../../../shared/orchestrator/api/createOrchestratorHandler.ts';
-import { createUnavailableOrchestrator, type OrchestratorApi } from '../../../../../shared/orchestrator/api/orchestratorApi.ts';
-import { encodeSuperjson } from '../../../../../shared/platform/function/superjsonBody.ts';
-import { callHandler } from '../../../../support/callHandler.ts';
+import { createOrchestratorHandler } from '#orchestrator/api/createOrchestratorHandler.ts';
+import { createUnavailableOrchestrator, type OrchestratorApi } from '#orchestrator/api/orchestratorApi.ts';
+import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { callHandler } from '#support/callHandler.ts';
 
 type Call = { method: string; argument: unknown };
 

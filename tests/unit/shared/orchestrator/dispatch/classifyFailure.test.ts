@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { classifyFailure } from '../../../../../shared/orchestrator/dispatch/classifyFailure.ts';
-import { registerSecretValue } from '../../../../../shared/platform/redact.ts';
+import { classifyFailure } from '#orchestrator/dispatch/classifyFailure.ts';
+import { registerSecretValue } from '#platform/redact.ts';
 
 const test = suite('classifyFailure');
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { UnauthorizedError } from '../../../../../shared/platform/errors.ts';
-import { computeBackoff } from '../../../../../shared/orchestrator/dispatch/computeBackoff.ts';
-import { signWebhookBody, verifyWebhookSignature } from '../../../../../shared/orchestrator/triggers/verifyWebhookSignature.ts';
+import { UnauthorizedError } from '#platform/errors.ts';
+import { computeBackoff } from '#orchestrator/dispatch/computeBackoff.ts';
+import { signWebhookBody, verifyWebhookSignature } from '#orchestrator/triggers/verifyWebhookSignature.ts';
 
 const body = '{"event":"transactions.changed"}';
 

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { validateMetadata } from '../../../../../shared/metadata/validateMetadata.ts';
-import { resolveRunTargets } from '../../../../../shared/orchestrator/runs/resolveRunTargets.ts';
+import { validateMetadata } from '#metadata/validateMetadata.ts';
+import { resolveRunTargets } from '#orchestrator/runs/resolveRunTargets.ts';
 
 const test = suite('resolveRunTargets');
 

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ValidationError } from '../../../../../shared/platform/errors.ts';
-import { parseDuration } from '../../../../../shared/orchestrator/schedule/parseDuration.ts';
-import { parseSchedule } from '../../../../../shared/orchestrator/schedule/parseSchedule.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseSchedule } from '#orchestrator/schedule/parseSchedule.ts';
 
 test('5-field cron rules are kept as they are (whitespace normalised)', () => {
   assert.equal(parseSchedule('*/15 * * * *'), { kind: 'cron', rule: '*/15 * * * *' });

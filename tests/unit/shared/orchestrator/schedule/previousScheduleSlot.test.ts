@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { previousScheduleSlot } from '../../../../../shared/orchestrator/schedule/previousScheduleSlot.ts';
+import { previousScheduleSlot } from '#orchestrator/schedule/previousScheduleSlot.ts';
 
 const test = suite('previousScheduleSlot');
 const at = (iso: string) => Date.parse(iso);

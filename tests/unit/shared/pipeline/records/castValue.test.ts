@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { castValue } from '../../../../../shared/pipeline/records/castValue.ts';
-import type { ColumnType } from '../../../../../shared/metadata/schema.ts';
+import { castValue } from '#pipeline/records/castValue.ts';
+import type { ColumnType } from '#metadata/schema.ts';
 
 const castsTo = (type: ColumnType, value: unknown, text: string | null): void => {
   assert.equal(castValue(type, value), { ok: true, text }, `${type} ${JSON.stringify(value)}`);

@@ -3,13 +3,13 @@ import { hash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { canonicalJson } from '../../../../../shared/pipeline/records/canonicalJson.ts';
-import { computeKeyHash, keyHashText, keyHashUuid } from '../../../../../shared/pipeline/records/computeKeyHash.ts';
-import { datasetTableName } from '../../../../../shared/pipeline/records/datasetTableName.ts';
-import { readSourcePath } from '../../../../../shared/pipeline/records/readSourcePath.ts';
-import { resolveDatasetColumns } from '../../../../../shared/pipeline/records/resolveDatasetColumns.ts';
-import { ConfigError } from '../../../../../shared/platform/errors.ts';
-import { makeDataset } from '../../../../support/layers.ts';
+import { canonicalJson } from '#pipeline/records/canonicalJson.ts';
+import { computeKeyHash, keyHashText, keyHashUuid } from '#pipeline/records/computeKeyHash.ts';
+import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
+import { ConfigError } from '#platform/errors.ts';
+import { makeDataset } from '#support/layers.ts';
 
 const plan = resolveDatasetColumns(
   makeDataset('bank', {

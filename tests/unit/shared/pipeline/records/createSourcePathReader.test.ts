@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createSourcePathReader } from '../../../../../shared/pipeline/records/createSourcePathReader.ts';
-import { readSourcePath } from '../../../../../shared/pipeline/records/readSourcePath.ts';
+import { createSourcePathReader } from '#pipeline/records/createSourcePathReader.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
 
 const record = { payee: { name: 'Bakery' }, lines: [{ amount: 3 }, { amount: 4 }], empty: null, '': 'blank', n: 7 };
 const paths = ['payee.name', 'lines.1.amount', 'lines.0', 'lines.x', 'lines.01.amount', 'lines.5.amount', 'empty.name', 'constructor', 'payee.toString', 'n.x', '', 'missing', 'payee', 'payee..name'];

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createRunId } from '../../../../../shared/pipeline/runs/createRunId.ts';
+import { createRunId } from '#pipeline/runs/createRunId.ts';
 
 test('run ids start with the UTC start time, are unique, and are safe as raw store folder names', () => {
   const id = createRunId(new Date('2026-03-01T12:34:56.789Z'));

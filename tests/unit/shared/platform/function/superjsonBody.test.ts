@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ValidationError } from '../../../../../shared/platform/errors.ts';
-import { decodeSuperjson, encodeSuperjson, isSuperjsonEnvelope } from '../../../../../shared/platform/function/superjsonBody.ts';
+import { ValidationError } from '#platform/errors.ts';
+import { decodeSuperjson, encodeSuperjson, isSuperjsonEnvelope } from '#platform/function/superjsonBody.ts';
 
 test('bigints, Dates and Maps survive an encode → JSON text → decode round trip', () => {
   const value = { rows: 9007199254740993n, at: new Date('2026-03-01T10:00:00Z'), seen: new Map([['a', 1]]), plain: 'x' };

@@ -4,8 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { ConflictError, NotFoundError, PlatformError, TransientError } from '../../../../../shared/platform/errors.ts';
-import { toErrorResponse } from '../../../../../shared/platform/function/toErrorResponse.ts';
+import { ConflictError, NotFoundError, PlatformError, TransientError } from '#platform/errors.ts';
+import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 
 test('a PlatformError keeps its status, code, retryable flag and context', () => {
   const response = toErrorResponse(new NotFoundError('run.not_found', 'Run r9 does not exist.', { context: { runId: 'r9' } }));

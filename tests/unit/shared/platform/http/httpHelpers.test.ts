@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { createRequestBudget } from '../../../../../shared/platform/http/createRequestBudget.ts';
-import { describeUrl } from '../../../../../shared/platform/http/describeUrl.ts';
-import { parseRetryAfter } from '../../../../../shared/platform/http/parseRetryAfter.ts';
-import { registerSecretValue } from '../../../../../shared/platform/redact.ts';
+import { createRequestBudget } from '#platform/http/createRequestBudget.ts';
+import { describeUrl } from '#platform/http/describeUrl.ts';
+import { parseRetryAfter } from '#platform/http/parseRetryAfter.ts';
+import { registerSecretValue } from '#platform/redact.ts';
 
 test('Retry-After: seconds, an HTTP date, or nothing usable', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');

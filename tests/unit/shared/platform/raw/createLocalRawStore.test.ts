@@ -5,9 +5,9 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConflictError, ValidationError } from '../../../../../shared/platform/errors.ts';
-import { createLocalRawStore } from '../../../../../shared/platform/raw/createLocalRawStore.ts';
-import type { RawRunRef, RawStore } from '../../../../../shared/platform/raw/rawStore.ts';
+import { ConflictError, ValidationError } from '#platform/errors.ts';
+import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
 
 const raw = suite<{ root: string; store: RawStore }>('createLocalRawStore');
 const run: RawRunRef = { source: 'bank', dataset: 'transactions', runId: 'run-1', startedAt: new Date('2026-03-09T23:59:00Z') };

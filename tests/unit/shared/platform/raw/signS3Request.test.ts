@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { signS3Request } from '../../../../../shared/platform/raw/signS3Request.ts';
+import { signS3Request } from '#platform/raw/signS3Request.ts';
 
 // The worked "GET Object" example of AWS's Signature Version 4 documentation for S3.
 test('matches the published Signature V4 example for a GET with a Range header', () => {

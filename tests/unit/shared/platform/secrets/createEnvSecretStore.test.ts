@@ -5,11 +5,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { loadEnv } from '../../../../../shared/platform/env.ts';
-import { ConfigError, NotFoundError } from '../../../../../shared/platform/errors.ts';
-import { redact } from '../../../../../shared/platform/redact.ts';
-import { createEnvSecretStore } from '../../../../../shared/platform/secrets/createEnvSecretStore.ts';
-import { createSecretStore } from '../../../../../shared/platform/secrets/createSecretStore.ts';
+import { loadEnv } from '#platform/env.ts';
+import { ConfigError, NotFoundError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
+import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
+import { createSecretStore } from '#platform/secrets/createSecretStore.ts';
 
 const env = suite('env secrets and the configured store');
 

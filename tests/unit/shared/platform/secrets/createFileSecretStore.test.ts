@@ -5,9 +5,9 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { ConfigError, NotFoundError, ValidationError } from '../../../../../shared/platform/errors.ts';
-import { redact } from '../../../../../shared/platform/redact.ts';
-import { createFileSecretStore } from '../../../../../shared/platform/secrets/createFileSecretStore.ts';
+import { ConfigError, NotFoundError, ValidationError } from '#platform/errors.ts';
+import { redact } from '#platform/redact.ts';
+import { createFileSecretStore } from '#platform/secrets/createFileSecretStore.ts';
 
 const files = suite<{ dir: string }>('createFileSecretStore');
 
