@@ -10,7 +10,7 @@ export type OrchestratorClientOptions = {
   readonly timeoutMs?: number;
 };
 
-export type StartRunsInput = { readonly source: string; readonly dataset?: string; readonly full?: boolean };
+export type StartRunsInput = { readonly source: string; readonly dataset?: string; readonly full?: boolean; readonly acceptDeletes?: boolean };
 export type ListRunsInput = { readonly source?: string; readonly dataset?: string; readonly status?: string; readonly limit?: number };
 
 export type OrchestratorClient = {
@@ -68,7 +68,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
 
   return {
     url: base,
-    startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true }),
+    startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true, ...(input.acceptDeletes === true ? { accept_deletes: true } : {}) }),
     getRun: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`, runDetailReplySchema),
     listRuns: async (input = {}) => {
       const query = new URLSearchParams(Object.entries(input).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));
