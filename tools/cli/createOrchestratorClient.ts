@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
+import { redactAndCut } from '#platform/redact.ts';
 import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {
@@ -56,7 +57,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
       if (typeof error?.code === 'string' && typeof error.message === 'string') {
         throw new PlatformError(error.code, error.message, { status: response.status, retryable: error.retryable === true });
       }
-      throw new PlatformError('cli.orchestrator_failed', `${method} ${url} answered ${response.status}: ${text.slice(0, 300) || '(empty body)'}`, { status: response.status });
+      throw new PlatformError('cli.orchestrator_failed', `${method} ${url} answered ${response.status}: ${redactAndCut(text, 300) || '(empty body)'}`, { status: response.status });
     }
     const checked = schema.safeParse(parsed);
     if (!checked.success) {

@@ -115,8 +115,8 @@ cuts('orchestrator: a gateway refusal, an unparsed callback body and a failure m
     const callback = parseStepCallback({
       headers: { 'x-call-id': 'c1', 'x-function-status': '502', 'x-function-name': 'files' },
       query: { run: 'r', step: 'extract', chunk: '0', attempt: '1' },
-      body: Buffer.from(bodyWithTokenAt(offset, 4000)),
-    } as never);
+      rawBody: Buffer.from(bodyWithTokenAt(offset, 4000)),
+    });
     assertNoFragment(callback.unparsed ?? '', `unparsed callback body, token at ${offset}`);
     assertNoFragment(classifyFailure(callback).message, `failure message, token at ${offset}`);
   }
