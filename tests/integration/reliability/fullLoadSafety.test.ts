@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 import { sql } from '#platform/db/sql.ts';
 import { projectRoot } from '#platform/env.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import type { StepAnswer } from '#support/stepRuns.ts';
 import { createStepWorld, type StepWorld } from '#support/stepWorld.ts';
