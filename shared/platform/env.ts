@@ -57,6 +57,8 @@ export type Env = {
   readonly gatewayPassword: string | undefined;
   /** Async invocations the local gateway runs at once (the CE queue-worker runs 1). DP_GATEWAY_ASYNC_CONCURRENCY, default 1. */
   readonly gatewayAsyncConcurrency: number;
+  /** Largest request body the local gateway accepts for a sync call, in bytes (async calls: 1 MB, as NATS). DP_GATEWAY_MAX_BODY_BYTES, default 33554432 (32 MB). */
+  readonly gatewayMaxBodyBytes: number;
   /** The OpenFaaS stack file the local gateway serves. DP_STACK_FILE, default <projectRoot>/stack.yml. */
   readonly stackFile: string;
   /** Where raw files go: `file:///folder` or `s3://bucket/prefix` (object store on faasd). DP_RAW_STORE_URL, default file://<dataDir>/raw. */
@@ -250,6 +252,7 @@ export function loadEnv(source: Source = process.env): Env {
     gatewayUser,
     gatewayPassword: source.DP_GATEWAY_PASSWORD || undefined,
     gatewayAsyncConcurrency: readInteger(source, 'DP_GATEWAY_ASYNC_CONCURRENCY', 1, 1, 64, 'concurrent invocations'),
+    gatewayMaxBodyBytes: readInteger(source, 'DP_GATEWAY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'bytes'),
     stackFile: path.resolve(projectRoot, source.DP_STACK_FILE || 'stack.yml'),
     rawStoreUrl,
     s3Endpoint,
