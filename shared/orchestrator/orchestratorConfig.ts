@@ -19,6 +19,8 @@ export type OrchestratorConfig = {
   readonly stepLeaseMs: number;
   /** Rows the tick handles per kind of work in one call. Default 100. */
   readonly tickBatch: number;
+  /** Milliseconds a webhook delivery is remembered, so a replay starts nothing. Default 86400000 (DP_WEBHOOK_REPLAY_WINDOW_SECONDS). */
+  readonly webhookReplayWindowMs: number;
 };
 
 export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = Object.freeze({
@@ -29,9 +31,10 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = Object.freeze({
   stepBudgetMs: 40_000,
   stepLeaseMs: 70_000,
   tickBatch: 100,
+  webhookReplayWindowMs: 86_400_000,
 });
 
-/** The orchestrator configuration from the environment (DP_MAX_ATTEMPTS, DP_CALLBACK_TIMEOUT_SECONDS, DP_RETRY_*, DP_STEP_BUDGET_MS). */
+/** The orchestrator configuration from the environment (DP_MAX_ATTEMPTS, DP_CALLBACK_TIMEOUT_SECONDS, DP_RETRY_*, DP_STEP_BUDGET_MS, DP_WEBHOOK_REPLAY_WINDOW_SECONDS). */
 export function orchestratorConfigFromEnv(env: Env): OrchestratorConfig {
   return {
     ...DEFAULT_ORCHESTRATOR_CONFIG,
@@ -40,5 +43,6 @@ export function orchestratorConfigFromEnv(env: Env): OrchestratorConfig {
     retryBaseMs: env.retryBaseMs,
     retryMaxMs: env.retryMaxMs,
     stepBudgetMs: env.stepBudgetMs,
+    webhookReplayWindowMs: env.webhookReplayWindowMs,
   };
 }

@@ -107,6 +107,8 @@ export type Env = {
   readonly callbackBaseUrl: string;
   /** Milliseconds after which a sent step without a callback is dispatched again by the tick. DP_CALLBACK_TIMEOUT_SECONDS, default 180 s. */
   readonly callbackTimeoutMs: number;
+  /** How long a webhook delivery is remembered, so a replay of it starts nothing. DP_WEBHOOK_REPLAY_WINDOW_SECONDS, default 86400 (a day). */
+  readonly webhookReplayWindowMs: number;
   /** Attempts per step chunk (the first one included) before the run fails. DP_MAX_ATTEMPTS, default 4. */
   readonly maxAttempts: number;
   /** Delay before the second attempt of a failed step, in milliseconds; doubles per attempt. DP_RETRY_BASE_MS, default 30000. */
@@ -272,6 +274,7 @@ export function loadEnv(source: Source = process.env): Env {
     demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
     callbackBaseUrl: readUrl(source, 'DP_CALLBACK_BASE_URL', gatewayUrl, ['http:', 'https:']).value.replace(/\/+$/, ''),
     callbackTimeoutMs: readInteger(source, 'DP_CALLBACK_TIMEOUT_SECONDS', 180, 1, 86_400, 'seconds') * 1000,
+    webhookReplayWindowMs: readInteger(source, 'DP_WEBHOOK_REPLAY_WINDOW_SECONDS', 86_400, 1, 30 * 86_400, 'seconds') * 1000,
     maxAttempts: readInteger(source, 'DP_MAX_ATTEMPTS', 4, 1, 100, 'attempts'),
     retryBaseMs: readInteger(source, 'DP_RETRY_BASE_MS', 30_000, 0, 3_600_000, 'milliseconds'),
     retryMaxMs: readInteger(source, 'DP_RETRY_MAX_MS', 900_000, 0, 86_400_000, 'milliseconds'),

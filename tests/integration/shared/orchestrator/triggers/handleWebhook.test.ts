@@ -20,7 +20,7 @@ test.before(async (context) => {
 });
 
 test.before.each(async (context) => {
-  await context.db.pool.query(sql.unsafe`TRUNCATE platform.runs CASCADE`);
+  await context.db.pool.query(sql.unsafe`TRUNCATE platform.runs, platform.webhook_deliveries CASCADE`);
   context.h = createHarness(context.db.pool, { secrets: { shop_webhook: SECRET } });
 });
 
