@@ -12,7 +12,10 @@ import { parseArgs, type Command, type CommandIo } from '../command.ts';
 
 const USAGE = [
   'dp metadata validate [dir] [--json]   check every source and gold model file; exit 1 on any error',
-  'dp metadata sync [dir] [--json]       migrate, validate, then write the metadata into the Postgres catalog',
+  'dp metadata sync [dir] [--json] [--allow-retype]',
+  '                                      migrate, validate, then write the metadata into the Postgres catalog;',
+  '                                      a column retyped against its silver table is refused unless --allow-retype',
+  '                                      (then rebuild the dataset with `dp replay <source>.<dataset>`)',
   '',
   'dir defaults to DP_METADATA_DIR (the project\'s metadata/ folder). See docs/metadata.md.',
 ];
@@ -73,13 +76,16 @@ function describeSync(result: SyncResult, shown: string): string[] {
       }
     }
   }
+  for (const retype of result.retypes) {
+    lines.push(`  ${'column retyped:'.padEnd(19)} ${retype.source}.${retype.dataset}.${retype.column} ${retype.silverType} → ${retype.declaredType}; ${retype.table} keeps ${retype.silverType} and its loads are refused until \`dp replay ${retype.source}.${retype.dataset}\` rebuilds it`);
+  }
   return lines;
 }
 
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const [action, folder, ...extra] = positional;
-  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json');
+  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json' && !(flag === 'allow-retype' && action === 'sync'));
   if ((action !== 'validate' && action !== 'sync') || extra.length > 0 || unknownFlags.length > 0) {
     io.err(unknownFlags.length > 0 ? `dp metadata: unknown option --${unknownFlags[0]}` : `dp metadata: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` \`${action}\``}`);
     io.err(USAGE.join('\n'));
@@ -108,7 +114,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   }
   const url = getEnv().databaseUrl;
   await migrateDatabase({ url, onApplied: (name) => io.err(`applied migration ${name}`) });
-  const result = await withPool((pool) => syncMetadata(pool, metadata), { url });
+  const result = await withPool((pool) => syncMetadata(pool, metadata, { allowRetypes: flags.has('allow-retype') }), { url });
   if (json) {
     io.out(JSON.stringify({ ...summarise(validation, shown), synced: true, ...result }, null, 2));
     return 0;
