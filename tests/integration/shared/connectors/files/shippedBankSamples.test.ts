@@ -7,12 +7,10 @@ import path from 'node:path';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { z } from 'zod';
 
 import { FilesConnector } from '#connectors/files/filesConnector.ts';
 import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { succeedRun } from '#pipeline/succeedRun.ts';
-import { sql } from '#platform/db/sql.ts';
 import { projectRoot } from '#platform/env.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
