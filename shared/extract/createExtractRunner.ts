@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '#platform/log.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
 import type { StepOutcomeInput, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
+import { recordExtractRejects } from './recordExtractRejects.ts';
 
 /** Rejected records kept in a chunk's `detail.rejects`; the rest are counted in `rows_rejected` only (results travel over HTTP). */
 export const MAX_REJECTS_IN_DETAIL = 50;
@@ -42,7 +43,8 @@ function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown
  *   it is `unchanged`);
  * - done and `unchanged` (nothing new: an HTTP 304, an empty inbox) → `unchanged: true`: the run
  *   ends without bronze and silver.
- * Rejected records count in `rows_rejected`; the first ones are listed in `detail.rejects`.
+ * Rejected records count in `rows_rejected`, are listed in `platform.rejects` (layer `extract`), and the
+ * first ones in `detail.rejects`.
  */
 export function createExtractRunner(kind: string, options: CreateExtractRunnerOptions = {}): StepRunner<FunctionResources> {
   return async (context, resources) => {
@@ -66,11 +68,13 @@ export function createExtractRunner(kind: string, options: CreateExtractRunnerOp
       },
       { raw: resources.rawStore(), secrets: resources.secrets(), logger, db: pool, env: resources.env },
     );
+    const ref = { runId: run.runId, source: run.raw.source, dataset: run.raw.dataset };
+    if (result.rejects.length > 0) await recordExtractRejects(pool, ref, context.request.chunk, result.rejects);
     if (!result.done) {
       return toOutcome(result, {});
     }
     if (result.nextCursor !== undefined) {
-      await stagePendingCursor(pool, { runId: run.runId, source: run.raw.source, dataset: run.raw.dataset }, result.nextCursor);
+      await stagePendingCursor(pool, ref, result.nextCursor);
     }
     return toOutcome(result, { cursor_staged: result.nextCursor !== undefined });
   };

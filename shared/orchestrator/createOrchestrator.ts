@@ -45,7 +45,11 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
     startRuns: async (request) => {
       const catalog = await loadCatalog(context.pool);
       const targets = resolveRunTargets(catalog.metadata, request);
-      const detail = { ...('connector' in request ? { connector: request.connector } : {}), ...(request.full ? { full: true } : {}) };
+      const detail = {
+        ...('connector' in request ? { connector: request.connector } : {}),
+        ...(request.full ? { full: true } : {}),
+        ...('accept_deletes' in request && request.accept_deletes === true ? { accept_deletes: true } : {}),
+      };
       const opened = await openRuns(context, catalog, targets, request.trigger, detail);
       return { status: targets.length === 0 ? 200 : 202, body: opened };
     },

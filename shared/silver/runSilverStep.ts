@@ -38,6 +38,7 @@ export const runSilverStep: StepRunner<FunctionResources> = async (context, reso
     db: await resources.mongo(),
     dataset: run.ref,
     runId: run.runId,
+    deletions: { accept: run.acceptDeletes },
     beforeCommit: (tx, result) => context.recordOutcome(tx, outcomeOf(result)),
     log: createLogger().child({ run_id: run.runId, source: run.raw.source, dataset: run.raw.dataset }),
   });

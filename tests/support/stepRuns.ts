@@ -11,8 +11,8 @@ import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
-import type { JsonRecord } from '#pipeline/jsonRecord.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
+import { jsonRecordSchema } from '#pipeline/jsonRecord.ts';
 import type { StepResult } from '#pipeline/steps.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { callHandler } from './callHandler.ts';
@@ -31,7 +31,7 @@ export type TestRun = {
   readonly source: string;
   readonly dataset: string;
   readonly load?: 'full' | 'delta';
-  readonly triggerDetail?: JsonRecord;
+  readonly triggerDetail?: Readonly<Record<string, unknown>>;
   readonly metadataVersion?: number;
 };
 
@@ -39,7 +39,7 @@ export type TestRun = {
 export async function createTestRun(pool: DatabasePool, run: TestRun): Promise<string> {
   const runId = newRunId();
   const kind = run.kind ?? 'dataset';
-  const inserted = await insertActiveRun(pool, { runId, kind, source: run.source, dataset: run.dataset, load: run.load ?? null, trigger: 'manual', triggerDetail: run.triggerDetail ?? {}, metadataVersion: run.metadataVersion ?? null }, new Date());
+  const inserted = await insertActiveRun(pool, { runId, kind, source: run.source, dataset: run.dataset, load: run.load ?? null, trigger: 'manual', triggerDetail: jsonRecordSchema.parse(run.triggerDetail ?? {}), metadataVersion: run.metadataVersion ?? null }, new Date());
   if (!inserted) throw new Error(`${run.source}.${run.dataset} already has an active run; finish it first (finishTestRun)`);
   return runId;
 }
