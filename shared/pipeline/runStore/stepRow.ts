@@ -1,4 +1,4 @@
-/** The one row shape of `platform.run_steps` (migrations 0002, 0006, 0007), for every statement of the run store. */
+/** The one row shape of `platform.run_steps` (migrations 0002, 0006, 0008), for every statement of the run store. */
 import { z } from 'zod';
 
 import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
