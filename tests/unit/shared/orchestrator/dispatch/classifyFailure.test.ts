@@ -13,7 +13,7 @@ test("an error body's retryable flag decides, whatever the status: a permanent 5
   assert.is(classifyFailure({ functionStatus: 500, error: body('gold.model_failed', false), unparsed: undefined }).retryable, false, 'a failing model is not worth another try');
   assert.is(classifyFailure({ functionStatus: 500, error: body('silver.column_type_changed', false), unparsed: undefined }).retryable, false);
   assert.is(classifyFailure({ functionStatus: 500, error: body('internal', false), unparsed: undefined }).retryable, false);
-  assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', true), unparsed: undefined }).retryable, false, 'a refused request stays refused');
   assert.is(classifyFailure({ functionStatus: 429, error: body('http.rate_limited', true), unparsed: undefined }).retryable, true);
   assert.is(classifyFailure({ functionStatus: 503, error: body('http.retries_exhausted', true), unparsed: undefined }).retryable, true);
 });
