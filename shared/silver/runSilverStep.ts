@@ -1,4 +1,6 @@
+import { ConflictError } from '#platform/errors.ts';
 import { createLogger } from '#platform/log.ts';
+import { lockRun } from '#pipeline/runStore/lockRun.ts';
 import { mergeSilver } from './mergeSilver.ts';
 import type { SilverMergeResult } from './mergeSilverRecords.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
@@ -27,7 +29,8 @@ function outcomeOf(merged: SilverMergeResult): StepOutcomeInput {
  * The silver step: merges the run's bronze documents into `silver.<source>__<dataset>` (shared/silver:
  * SCD1/SCD2, one transaction at the run's boundary timestamp). The step's outcome is recorded in that
  * same transaction (`recordOutcome`), so a chunk redelivered after the commit replays its counts instead
- * of merging again. The dataset's cursor is not touched here: it moves when the run succeeds.
+ * of merging again, under the run's lock: a run cancelled meanwhile gets no merge. The dataset's cursor is
+ * not touched here: it moves when the run succeeds.
  */
 export const runSilverStep: StepRunner<FunctionResources> = async (context, resources) => {
   const pool = await resources.pool();
@@ -39,7 +42,14 @@ export const runSilverStep: StepRunner<FunctionResources> = async (context, reso
     dataset: run.ref,
     runId: run.runId,
     deletions: { accept: run.acceptDeletes },
-    beforeCommit: (tx, result) => context.recordOutcome(tx, outcomeOf(result)),
+    beforeCommit: async (tx, result) => {
+      // Under the run's lock: a run cancelled while the batch was staged must not get its merge.
+      const current = await lockRun(tx, run.runId);
+      if (current === null || (current.status !== 'running' && current.status !== 'pending')) {
+        throw new ConflictError('run.not_running', `Run ${run.runId} of ${run.raw.source}.${run.raw.dataset} is ${current?.status ?? 'gone'}${current?.error?.code === 'run.cancelled' ? ' (cancelled)' : ''}; the merge was rolled back.`, { context: { runId: run.runId } });
+      }
+      await context.recordOutcome(tx, outcomeOf(result));
+    },
     log: createLogger().child({ run_id: run.runId, source: run.raw.source, dataset: run.raw.dataset }),
   });
   return outcomeOf(merged);

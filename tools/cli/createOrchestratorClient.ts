@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
 import { redactAndCut } from '#platform/redact.ts';
-import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
+import { cancelReplySchema, type CancelReply, listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {
   /** Gateway base URL (`http://127.0.0.1:8080`). */
@@ -18,6 +18,7 @@ export type OrchestratorClient = {
   readonly url: string;
   readonly startRuns: (input: StartRunsInput) => Promise<StartRunsReply>;
   readonly getRun: (runId: string) => Promise<RunDetail>;
+  readonly cancelRun: (runId: string) => Promise<CancelReply>;
   readonly listRuns: (input?: ListRunsInput) => Promise<readonly RunSummary[]>;
   readonly status: () => Promise<StatusReply>;
 };
@@ -71,6 +72,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
     url: base,
     startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true, ...(input.acceptDeletes === true ? { accept_deletes: true } : {}) }),
     getRun: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`, runDetailReplySchema),
+    cancelRun: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/cancel`, cancelReplySchema, {}),
     listRuns: async (input = {}) => {
       const query = new URLSearchParams(Object.entries(input).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));
       const suffix = query.size === 0 ? '' : `?${query.toString()}`;

@@ -4,6 +4,7 @@
  */
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { cancelCommand } from './commands/cancel.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -21,6 +22,7 @@ const commands: Readonly<Record<string, Command>> = {
   up: upCommand,
   run: runCommand,
   runs: runsCommand,
+  cancel: cancelCommand,
   status: statusCommand,
 };
 

@@ -73,6 +73,8 @@ export type OrchestratorApi = {
   readonly startRuns: (request: StartRunsRequest) => Promise<OrchestratorReply>;
   readonly listRuns: (query: ListRunsQuery) => Promise<OrchestratorReply>;
   readonly getRun: (runId: string) => Promise<OrchestratorReply>;
+  /** Ends an active run by hand (`run.cancelled`). */
+  readonly cancelRun: (runId: string) => Promise<OrchestratorReply>;
   readonly handleCallback: (callback: StepCallback) => Promise<OrchestratorReply>;
   readonly handleWebhook: (delivery: WebhookDelivery) => Promise<OrchestratorReply>;
   /** The reconcile tick: re-dispatch lost steps, retry failed ones, start due schedules. */
