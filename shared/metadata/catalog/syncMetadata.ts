@@ -1,6 +1,5 @@
 import { sql, type DatabasePool } from '#platform/db/sql.ts';
-import { ConfigError } from '#platform/errors.ts';
-import { describeSilverRetypes, findSilverRetypes, type SilverRetype } from '#silver/findSilverRetypes.ts';
+import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { MetadataSet } from '../schema.ts';
 import { toCatalogChanges, type CatalogChanges } from './catalogChanges.ts';
 import { getCurrentMetadataVersion } from './getCurrentMetadataVersion.ts';
@@ -25,16 +24,14 @@ export type SyncResult = {
   readonly sources: CatalogChanges;
   readonly datasets: CatalogChanges;
   readonly models: CatalogChanges;
-  /** Columns retyped against their existing silver table by this sync (accepted with `allowRetypes`). */
-  readonly retypes: readonly SilverRetype[];
 };
 
 export type SyncOptions = {
   /**
-   * Accept columns whose new type differs from their existing silver table (to rebuild it with `dp replay`);
-   * otherwise such a sync is refused with `metadata.column_retyped` and writes nothing. Default: false.
+   * Runs in the sync's transaction, after the hash check and before anything is written: a check of the layers
+   * against the new metadata (the silver retype check, syncMetadataAgainstSilver). Throwing refuses the sync.
    */
-  readonly allowRetypes?: boolean;
+  readonly beforeWrite?: (tx: DatabaseTransactionConnection, metadata: MetadataSet) => Promise<void>;
 };
 
 const NO_CHANGES: CatalogChanges = { added: [], changed: [], retired: [], restored: [] };
@@ -45,20 +42,17 @@ const SYNC_LOCK_KEY = 7_301_003;
 /**
  * Writes a validated metadata set into the catalog in one transaction. Unchanged content (same hash as the
  * current version) writes nothing. Otherwise it adds a version, upserts sources, datasets, columns, models and
- * their dependencies, marks what disappeared as retired (data kept) and un-retires what came back. A column
- * retyped against its existing silver table (findSilverRetypes) refuses the sync unless `allowRetypes`.
+ * their dependencies, marks what disappeared as retired (data kept) and un-retires what came back.
+ * `beforeWrite` checks the layers first (syncMetadataAgainstSilver refuses a column retyped under silver).
  */
 export async function syncMetadata(pool: DatabasePool, metadata: MetadataSet, options: SyncOptions = {}): Promise<SyncResult> {
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
     const current = await getCurrentMetadataVersion(tx);
     if (current !== null && current.hash === metadata.hash) {
-      return { versionId: current.versionId, hash: current.hash, created: false, syncedAt: current.syncedAt, sources: NO_CHANGES, datasets: NO_CHANGES, models: NO_CHANGES, retypes: [] };
+      return { versionId: current.versionId, hash: current.hash, created: false, syncedAt: current.syncedAt, sources: NO_CHANGES, datasets: NO_CHANGES, models: NO_CHANGES };
     }
-    const retypes = await findSilverRetypes(tx, metadata.sources);
-    if (retypes.length > 0 && options.allowRetypes !== true) {
-      throw new ConfigError('metadata.column_retyped', `The metadata changes the type of a column silver already holds; nothing was synced. ${describeSilverRetypes(retypes)}`, { context: { retypes } });
-    }
+    await options.beforeWrite?.(tx, metadata);
     const content = { sources: metadata.sources, models: metadata.models, modelSql: metadata.modelSql };
     const { versionId, syncedAt } = await insertMetadataVersion(tx, metadata.hash, content);
 
@@ -79,6 +73,6 @@ export async function syncMetadata(pool: DatabasePool, metadata: MetadataSet, op
       models: toCatalogChanges(modelRows, retiredModels),
     };
     await recordVersionChanges(tx, versionId, changes);
-    return { versionId, hash: metadata.hash, created: true, syncedAt, ...changes, retypes };
+    return { versionId, hash: metadata.hash, created: true, syncedAt, ...changes };
   });
 }

@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
+import { syncMetadataAgainstSilver } from '#silver/syncMetadataAgainstSilver.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
@@ -32,7 +32,7 @@ const BROKEN_MODEL: MetadataFileText[] = [
 async function sync(context: Context, extra: readonly MetadataFileText[], edit: (file: MetadataFileText) => MetadataFileText = (file) => file, allowRetypes = false): Promise<void> {
   const validation = validateMetadata([...context.shipped.map(edit), ...extra], { connectors: connectorSettings });
   assert.ok(validation.metadata, JSON.stringify(validation.issues));
-  await syncMetadata(context.world.db.pool, validation.metadata, { allowRetypes });
+  await syncMetadataAgainstSilver(context.world.db.pool, validation.metadata, { allowRetypes });
 }
 
 e2e.before(async (context) => {

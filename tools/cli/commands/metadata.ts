@@ -3,7 +3,7 @@ import path from 'node:path';
 import { withPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { getEnv } from '#platform/env.ts';
-import { syncMetadata, type SyncResult } from '#metadata/catalog/syncMetadata.ts';
+import { syncMetadataAgainstSilver, type SilverSyncResult } from '#silver/syncMetadataAgainstSilver.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
@@ -63,7 +63,7 @@ function report(validation: MetadataValidation, shown: string, io: CommandIo, fa
   return true;
 }
 
-function describeSync(result: SyncResult, shown: string): string[] {
+function describeSync(result: SilverSyncResult, shown: string): string[] {
   if (!result.created) {
     return [`${shown}: unchanged — metadata version ${result.versionId} (hash ${result.hash.slice(0, 12)}) is current; nothing written`];
   }
@@ -114,7 +114,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   }
   const url = getEnv().databaseUrl;
   await migrateDatabase({ url, onApplied: (name) => io.err(`applied migration ${name}`) });
-  const result = await withPool((pool) => syncMetadata(pool, metadata, { allowRetypes: flags.has('allow-retype') }), { url });
+  const result = await withPool((pool) => syncMetadataAgainstSilver(pool, metadata, { allowRetypes: flags.has('allow-retype') }), { url });
   if (json) {
     io.out(JSON.stringify({ ...summarise(validation, shown), synced: true, ...result }, null, 2));
     return 0;

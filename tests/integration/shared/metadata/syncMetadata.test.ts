@@ -15,6 +15,7 @@ import type { MetadataSet } from '#metadata/schema.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { ensureSilverTable } from '#silver/ensureSilverTable.ts';
+import { syncMetadataAgainstSilver } from '#silver/syncMetadataAgainstSilver.ts';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const test = suite('syncMetadata');
@@ -178,7 +179,7 @@ test('a column retyped against its existing silver table is refused, naming the 
   const before = await loadCatalog(db.pool);
   const retyped = metadataWith({ 'bank.yml': (text) => text.replace('{ name: balance, type: numeric', '{ name: balance, type: bigint') });
   try {
-    await syncMetadata(db.pool, retyped);
+    await syncMetadataAgainstSilver(db.pool, retyped);
     assert.unreachable('a retype of an existing silver column must be refused');
   } catch (error) {
     assert.is((error as { code?: string }).code, 'metadata.column_retyped');
@@ -188,11 +189,11 @@ test('a column retyped against its existing silver table is refused, naming the 
     assert.match(message, 'dp metadata sync --allow-retype');
   }
   assert.is((await loadCatalog(db.pool)).versionId, before.versionId, 'nothing was written');
-  const allowed = await syncMetadata(db.pool, retyped, { allowRetypes: true });
+  const allowed = await syncMetadataAgainstSilver(db.pool, retyped, { allowRetypes: true });
   assert.equal(allowed.retypes, [{ source: 'bank', dataset: 'accounts', table: 'silver.bank__accounts', column: 'balance', silverType: 'numeric', declaredType: 'bigint' }]);
   // a retype accepted once is not asked again; a dataset without a silver table yet changes its types freely
   const fresh = metadataWith({ 'bank.yml': (text) => text.replace('{ name: amount, type: numeric', '{ name: amount, type: bigint').replace('{ name: balance, type: numeric', '{ name: balance, type: bigint') });
-  assert.equal((await syncMetadata(db.pool, fresh)).retypes, []);
+  assert.equal((await syncMetadataAgainstSilver(db.pool, fresh)).retypes, []);
 });
 
 test.run();
