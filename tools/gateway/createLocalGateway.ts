@@ -52,6 +52,8 @@ export type LocalGateway = {
   readonly functions: readonly string[];
   /** Resolves when no async invocation waits or runs (callbacks included). */
   readonly idle: () => Promise<void>;
+  /** The pid of a function's process while it runs (fault-injection tests kill it). */
+  readonly pidOf: (name: string) => number | undefined;
   readonly close: () => Promise<void>;
 };
 
@@ -261,6 +263,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     port,
     functions: names,
     idle: () => queue.idle(),
+    pidOf: (name) => registry?.functions.get(name)?.pid(),
     close: async () => {
       for (const trigger of triggers) trigger.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));

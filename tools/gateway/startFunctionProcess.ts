@@ -12,6 +12,8 @@ export type FunctionProcess = {
   readonly name: string;
   /** Port the function listens on, on 127.0.0.1. */
   readonly port: number;
+  /** The operating-system process id (for tests that kill it). */
+  readonly pid: number | undefined;
   /** False once the process has exited. */
   readonly running: () => boolean;
   /** Resolves when the process has exited. */
@@ -82,6 +84,7 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
   return {
     name: options.name,
     port,
+    pid: child.pid,
     running: () => running,
     exited,
     stop: async (graceMs = 5000) => {
