@@ -22,7 +22,10 @@ export type Env = {
   readonly databaseUrl: string;
   /** Whether DATABASE_URL was set explicitly (then the platform never starts a server itself). */
   readonly databaseUrlFromEnv: boolean;
-  /** MongoDB-wire URL of the bronze store, database name included. */
+  /**
+   * MongoDB-wire URL of the bronze store, database name included. Default: the project's own FerretDB,
+   * `mongodb://<role of DATABASE_URL>@127.0.0.1:<DP_MONGODB_PORT>/dataplatform?authMechanism=PLAIN`.
+   */
   readonly mongodbUrl: string;
   readonly mongodbUrlFromEnv: boolean;
   /** Folder for local state: database files, built binaries, raw files, logs. Git-ignored. */
@@ -197,6 +200,18 @@ function readUrl(source: Source, key: string, fallback: string, protocols: reado
   return { value: raw, fromEnv: true };
 }
 
+/**
+ * The URL of the project's own FerretDB: it stores in the Postgres of `databaseUrl` and, as on faasd, lets in
+ * only clients that log in with PLAIN auth as a Postgres role — here the role of `databaseUrl`.
+ */
+function localMongodbUrl(databaseUrl: string, port: number): string {
+  const database = new URL(databaseUrl);
+  const url = new URL(`mongodb://127.0.0.1:${port}/dataplatform?authMechanism=PLAIN`);
+  url.username = database.username || 'postgres';
+  url.password = database.password;
+  return url.toString();
+}
+
 /** Builds the platform's configuration from an environment (defaults to `process.env`). */
 export function loadEnv(source: Source = process.env): Env {
   const dataDir = path.resolve(projectRoot, source.DP_DATA_DIR || '.data');
@@ -204,7 +219,7 @@ export function loadEnv(source: Source = process.env): Env {
   const mongodbPort = readPort(source, 'DP_MONGODB_PORT', 27_117);
   const withFiles: Source = { ...source, DATABASE_URL: withFileValue(source, 'DATABASE_URL'), MONGODB_URL: withFileValue(source, 'MONGODB_URL') };
   const database = readUrl(withFiles, 'DATABASE_URL', `postgres://postgres@127.0.0.1:${postgresPort}/dataplatform`, ['postgres:', 'postgresql:']);
-  const mongodb = readUrl(withFiles, 'MONGODB_URL', `mongodb://127.0.0.1:${mongodbPort}/dataplatform`, ['mongodb:']);
+  const mongodb = readUrl(withFiles, 'MONGODB_URL', localMongodbUrl(database.value, mongodbPort), ['mongodb:']);
   registerUrlPassword(database.value);
   registerUrlPassword(mongodb.value);
   const gatewayUrl = readUrl(source, 'DP_GATEWAY_URL', 'http://127.0.0.1:8080', ['http:', 'https:']).value.replace(/\/+$/, '');
