@@ -53,9 +53,9 @@ ferretdb('a PLAIN login as a Postgres role works, and the documents land in the 
   const client = new MongoClient(mongodbUrl, { retryWrites: false });
   try {
     await client.connect();
-    const inserted = await client.db('bronze').collection('shop__orders').insertMany([{ _id: 'a', _run_id: 'r1' }, { _id: 'b', _run_id: 'r2' }]);
+    const inserted = await client.db('bronze').collection<{ _id: string; _run_id: string }>('shop__orders').insertMany([{ _id: 'a', _run_id: 'r1' }, { _id: 'b', _run_id: 'r2' }]);
     assert.is(inserted.insertedCount, 2);
-    assert.equal(await client.db('bronze').collection('shop__orders').find({ _run_id: 'r2' }).toArray(), [{ _id: 'b', _run_id: 'r2' }]);
+    assert.equal(await client.db('bronze').collection<{ _id: string; _run_id: string }>('shop__orders').find({ _run_id: 'r2' }).toArray(), [{ _id: 'b', _run_id: 'r2' }]);
   } finally {
     await client.close();
   }
