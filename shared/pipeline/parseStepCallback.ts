@@ -4,7 +4,7 @@ import type { StepCallback } from '#orchestrator/api/orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
 import { STEP_NAMES, stepResultSchema } from './steps.ts';
 import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
-import type { FunctionEvent } from '#platform/function/functionContract.ts';
+import type { FunctionEvent } from '#template/functionContract.ts';
 
 const headersSchema = z.object({
   'x-call-id': z.string().min(1, { message: 'is required (the queue-worker sends it)' }),
