@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { listEndedRuns } from '#pipeline/runStore/listEndedRuns.ts';
 import { sql, type CommonQueryMethods, type DatabasePool } from '#platform/db/sql.ts';
 
 /**
@@ -21,9 +22,8 @@ export async function dropRunStaging(connection: CommonQueryMethods, runId: stri
  * invocation that still writes to it, and is left for the next sweep otherwise. Returns the runs swept.
  */
 export async function dropEndedRunStaging(pool: DatabasePool, lockTimeoutMs = 2000): Promise<readonly string[]> {
-  const ended = await pool.anyFirst(sql.type(z.object({ run_id: z.string() }))`
-    SELECT s.run_id FROM platform.silver_staging s JOIN platform.runs r USING (run_id)
-    WHERE r.status NOT IN ('pending', 'running')`);
+  const staged = await pool.anyFirst(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.silver_staging`);
+  const ended = await listEndedRuns(pool, staged);
   const swept: string[] = [];
   for (const runId of ended) {
     const dropped = await pool

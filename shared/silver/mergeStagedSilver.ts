@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { fixRunBoundary } from '#pipeline/runs/fixRunBoundary.ts';
-import { recordStepResult } from '#pipeline/runs/recordStepResult.ts';
-import type { StepCounts } from '#pipeline/runs/runRecords.ts';
+import { fixRunBoundary } from '#pipeline/runStore/fixRunBoundary.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
 import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
@@ -17,7 +16,7 @@ import { loadSilverInitial } from './loadSilverInitial.ts';
 import { createMergeContext } from './mergeContext.ts';
 import { moveSilverRejects } from './moveSilverRejects.ts';
 
-export type SilverCounts = Required<StepCounts>;
+export type SilverCounts = StepCounts;
 
 /** What was staged for a merge (by stageSilverBatch in one go, or by a run's staging across invocations). */
 export type StagedSilver = {
@@ -32,7 +31,7 @@ export type StagedSilver = {
   readonly searchAllDuplicates: boolean;
 };
 
-export type SilverMergeResult = {
+export type StagedMergeResult = {
   readonly table: string;
   readonly runId: string;
   readonly boundaryAt: Date;
@@ -54,10 +53,8 @@ export type MergeStagedSilverOptions = {
   readonly staged: StagedSilver;
   /** Boundary to fix when the run has none yet. Default: the transaction's start time. */
   readonly boundaryAt?: Date;
-  /** Records the step's counts in platform.run_steps inside the transaction (so they commit with the data). */
-  readonly recordStep?: { readonly step: string; readonly chunk: number; readonly startedAt: number; readonly detail: Readonly<Record<string, unknown>> };
-  /** Writes that must commit exactly with the data (the run's connector cursor). */
-  readonly beforeCommit?: (tx: DatabaseTransactionConnection) => Promise<void>;
+  /** Writes that must commit exactly with the data (the silver step records its outcome there), with what the merge did. */
+  readonly beforeCommit?: (tx: DatabaseTransactionConnection, merged: StagedMergeResult) => Promise<void>;
   /** Full loads: when a snapshot may delete absent keys (guardDeletions, with the dataset's `max_delete_share`). */
   readonly deletions?: DeletionPolicy;
   /** Drop the run's staging (tables and platform.silver_staging row) in the transaction. Default: false. */
@@ -89,10 +86,10 @@ async function countRejectedKeys(tx: CommonQueryMethods, batch: ReturnType<typeo
  * Merges staged rows into `silver.<source>__<dataset>` (created or evolved from metadata) in ONE
  * transaction, at the run's single boundary timestamp: de-duplicates the batch (the last record of a key
  * wins), diffs it against the current rows in one join, writes only the changed keys (an empty table takes
- * the bulk initial-load path), replaces the run's rejects, records the step's counts — and, for a staging
- * that lived across invocations, drops it, so the staging goes exactly when the merge commits.
+ * the bulk initial-load path), replaces the run's rejects — and, for a staging that lived across
+ * invocations, drops it, so the staging goes exactly when the merge commits; then `beforeCommit`.
  */
-export async function mergeStagedSilver(options: MergeStagedSilverOptions): Promise<SilverMergeResult> {
+export async function mergeStagedSilver(options: MergeStagedSilverOptions): Promise<StagedMergeResult> {
   const { plan, runId, staged } = options;
   const table = datasetTableName(plan.source, plan.dataset);
   const started = Date.now();
@@ -120,15 +117,11 @@ export async function mergeStagedSilver(options: MergeStagedSilverOptions): Prom
       counts = countsFromDiff(diff, batchKeys, staged.read, staged.rejected);
     }
     await moveSilverRejects(tx, context);
-    await options.beforeCommit?.(tx);
     if (options.dropRunStaging === true) await dropRunStaging(tx, runId);
     const path = empty ? ('initial' as const) : ('change' as const);
-    const mergeMs = Date.now() - started;
-    if (options.recordStep !== undefined) {
-      const { step, chunk, startedAt, detail } = options.recordStep;
-      await recordStepResult(tx, { runId, step, chunk, status: 'succeeded', counts, durationMs: Date.now() - startedAt, detail: { ...detail, table, path, duplicates: duplicates.dropped, created: ensured.created, added_columns: ensured.added, merge_ms: mergeMs } });
-    }
-    options.log?.info('silver.merged', { run_id: runId, table, path, ...counts, duplicates: duplicates.dropped, merge_ms: mergeMs });
-    return { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, mergeMs };
+    const merged: StagedMergeResult = { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, mergeMs: Date.now() - started };
+    await options.beforeCommit?.(tx, merged);
+    options.log?.info('silver.merged', { run_id: runId, table, path, ...counts, duplicates: duplicates.dropped, merge_ms: merged.mergeMs });
+    return merged;
   });
 }

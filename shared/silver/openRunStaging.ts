@@ -6,7 +6,7 @@ import { sql, type CommonQueryMethods, type DatabasePool } from '#platform/db/sq
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { SQL_TYPES } from './silverSchema.ts';
 
-/** A run's silver staging as `platform.silver_staging` records it (see migration 0008). */
+/** A run's silver staging as `platform.silver_staging` records it (see migration 0009). */
 export type RunStaging = {
   readonly runId: string;
   /** Unlogged table in schema `staging` with the staged rows; its rejects are in `<stageTable>_rejects`. */

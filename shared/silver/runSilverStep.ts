@@ -1,17 +1,34 @@
-import { commitCursor, type CommitCursorResult } from '#pipeline/cursor/commitCursor.ts';
 import { bronzeFiles } from '#bronze/bronzeFiles.ts';
 import { listRunParts } from '#bronze/loadBronze.ts';
 import { ConflictError } from '#platform/errors.ts';
 import { createLogger } from '#platform/log.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
-import type { StepRunner } from '#pipeline/steps.ts';
+import type { StepOutcomeInput, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { dropEndedRunStaging } from './dropRunStaging.ts';
-import { mergeStagedSilver } from './mergeStagedSilver.ts';
+import { mergeStagedSilver, type StagedMergeResult } from './mergeStagedSilver.ts';
 import { openRunStaging } from './openRunStaging.ts';
 import { stageRunFromRaw } from './stageRunFromRaw.ts';
+
+/** What the silver step reports once merged: the merge's counts, and its facts in `detail`. */
+function outcomeOf(merged: StagedMergeResult, staging: Readonly<Record<string, unknown>>): StepOutcomeInput {
+  return {
+    status: 'done',
+    counts: merged.counts,
+    detail: {
+      table: `silver.${merged.table}`,
+      path: merged.path,
+      boundary_at: merged.boundaryAt.toISOString(),
+      duplicates: merged.duplicates,
+      created: merged.created,
+      added_columns: [...merged.addedColumns],
+      merge_ms: merged.mergeMs,
+      ...staging,
+    },
+  };
+}
 
 /**
  * What the merge transaction is allowed per staged row when deciding whether it still fits this invocation
@@ -26,12 +43,11 @@ const MERGE_FLOOR_MS = 5000;
  * bronze step fills in its own pass; whatever it did not stage (an older run, a gap) this step stages from
  * the run's raw parts, across as many invocations as it takes (`continue`, with the staging position as
  * checkpoint). The merge itself runs in one invocation, started only when it fits the time left, and drops
- * the staging in its transaction. In that same transaction the run's staged cursor becomes the dataset's
- * cursor and the files it imported are marked committed (`commitCursor`), so the cursor moves exactly when
- * the data does; the step's counts are recorded there too, so a redelivered chunk replays them.
+ * the staging in its transaction. The step's outcome is recorded in that same transaction
+ * (`recordOutcome`), so a chunk redelivered after the commit replays its counts instead of merging again.
+ * The dataset's cursor is not touched here: it moves when the run succeeds.
  */
 export const runSilverStep: StepRunner<FunctionResources> = async (context, resources) => {
-  const startedAt = Date.now();
   const pool = await resources.pool();
   const run = await loadDatasetStepRun(pool, context.request);
   const log = createLogger().child({ run_id: run.runId, source: run.raw.source, dataset: run.raw.dataset, chunk: context.request.chunk });
@@ -61,34 +77,15 @@ export const runSilverStep: StepRunner<FunctionResources> = async (context, reso
     log.info('silver.continue', { ...stagingDetail, complete: staging.complete, time_left_ms: context.timeLeftMs() });
     return { status: 'continue', checkpoint: { staged: staging.next, complete: staging.complete }, detail: stagingDetail };
   }
-  let committed: CommitCursorResult = { cursorCommitted: false, filesCommitted: 0 };
-  const result = await mergeStagedSilver({
+  const merged = await mergeStagedSilver({
     pool,
     plan,
     runId: run.runId,
     staged: { ...staging, searchAllDuplicates: staging.chunks > 1 },
     dropRunStaging: true,
     deletions: { maxShare: run.ref.dataset.max_delete_share, accept: run.acceptDeletes },
-    recordStep: { step: 'silver', chunk: context.request.chunk, startedAt, detail: stagingDetail },
-    beforeCommit: async (tx) => {
-      committed = await commitCursor(tx, run.runId);
-    },
+    beforeCommit: (tx, result) => context.recordOutcome(tx, outcomeOf(result, stagingDetail)),
     log,
   });
-  return {
-    status: 'done',
-    counts: result.counts,
-    detail: {
-      table: `silver.${result.table}`,
-      path: result.path,
-      boundary_at: result.boundaryAt.toISOString(),
-      duplicates: result.duplicates,
-      created: result.created,
-      added_columns: [...result.addedColumns],
-      merge_ms: result.mergeMs,
-      ...stagingDetail,
-      cursor_committed: committed.cursorCommitted,
-      files_committed: committed.filesCommitted,
-    },
-  };
+  return outcomeOf(merged, stagingDetail);
 };
