@@ -32,6 +32,8 @@ export type ServedFunction = {
 
 export type FunctionRegistry = {
   readonly functions: ReadonlyMap<string, ServedFunction>;
+  /** The process id of each running function. */
+  readonly processIds: () => ReadonlyMap<string, number>;
   /**
    * Calls a function; a function that died is started again first. Past its exec_timeout the call is cut and
    * answered as of-watchdog does (504, empty body, `X-OpenFaaS-Internal: of-watchdog`) while the process runs on;
@@ -126,6 +128,7 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
 
   return {
     functions,
+    processIds: () => new Map([...processes].filter(([, started]) => started.running()).map(([name, started]) => [name, started.pid])),
     call: async (name, call) => {
       const served = functions.get(name);
       if (served === undefined) {
