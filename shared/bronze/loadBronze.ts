@@ -35,6 +35,8 @@ export type LoadedSlice = {
   readonly nextPart: number;
   /** True for the run's last records. */
   readonly lastOfRun: boolean;
+  /** The key hash of each record of the slice (`keys[i]` is record `start + i`), computed once for both uses. */
+  readonly keys: readonly KeyHashResult[];
 };
 
 export type LoadBronzeOptions = {
@@ -105,7 +107,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
   const batchSize = options.batchSize ?? 1000;
   const sliceRecords = options.sliceRecords ?? 20_000;
   const loadedAt = new Date(now());
-  const insertRange = async (start: number, end: number): Promise<number> => {
+  const insertRange = async (start: number, end: number, keys: readonly KeyHashResult[]): Promise<number> => {
     let inserted = 0;
     for (let first = start; first < end; first += batchSize) {
       const documents = part.records.slice(first, Math.min(end, first + batchSize)).map((record, offset) =>
@@ -115,7 +117,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
           rawFile: info.key,
           rawPart: info.part,
           rawIndex: first + offset,
-          keyHash: keyHashUuid(hashKey(record)),
+          keyHash: keyHashUuid(keys[first + offset - start] as KeyHashResult),
           recordHash: hexToUuid(hash128(canonicalJson(record))),
         }),
       );
@@ -129,8 +131,9 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
   do {
     if (read > 0 && options.deadline !== undefined && now() >= options.deadline) return { read, inserted, stoppedAt: start };
     const end = Math.min(part.records.length, start + sliceRecords);
-    const slice: LoadedSlice = { info, records: part.records, start, end, nextPart, lastOfRun: last && end === part.records.length };
-    const [count] = await Promise.all([insertRange(start, end), options.alongside?.(slice)]);
+    const keys = part.records.slice(start, end).map(hashKey);
+    const slice: LoadedSlice = { info, records: part.records, start, end, nextPart, lastOfRun: last && end === part.records.length, keys };
+    const [count] = await Promise.all([insertRange(start, end, keys), options.alongside?.(slice)]);
     inserted += count;
     read += end - start;
     start = end;

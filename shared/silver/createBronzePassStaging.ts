@@ -43,7 +43,7 @@ export function createBronzePassStaging(options: { readonly pool: DatabasePool; 
       firstOfEncoder: slices === 0,
       from: next,
       to: sliceEnd,
-      inputs: partInputs(slice.info, slice.records, start, slice.end),
+      inputs: partInputs(slice.info, slice.records, start, slice.end, { from: slice.start, results: slice.keys }),
       complete: slice.lastOfRun,
     });
     slices += 1;

@@ -54,7 +54,7 @@ export function createStagingEncoder(plan: DatasetColumns): StagingEncoder {
   return {
     append: (rows, input) => {
       read += 1;
-      const mapped = map(input.record);
+      const mapped = map(input.record, input.key);
       let text = rows;
       if (mapped.rejects.length > 0) {
         rejected += 1;

@@ -1,6 +1,7 @@
 import type { WithCopyTransaction } from '#platform/db/createCopyTransaction.ts';
 import type { Logger } from '#platform/log.ts';
 import type { RawPartInfo, RawStore } from '#platform/raw/rawStore.ts';
+import type { KeyHashResult } from '#pipeline/records/computeKeyHash.ts';
 import { recordSeq } from '#pipeline/records/recordSeq.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { createStagingEncoder } from './createStagingEncoder.ts';
@@ -9,8 +10,11 @@ import { stageRunSlice } from './stageRunSlice.ts';
 import type { SilverInput } from './stageSilverBatch.ts';
 
 /** The records of a part from `start` to `end`, as silver inputs (origin = the bronze document id). */
-export function* partInputs(info: RawPartInfo, records: readonly unknown[], start: number, end: number): Generator<SilverInput> {
-  for (let index = start; index < end; index += 1) yield { seq: recordSeq(info.part, index), record: records[index], origin: `${info.key}#${index}` };
+export function* partInputs(info: RawPartInfo, records: readonly unknown[], start: number, end: number, keys?: { readonly from: number; readonly results: readonly KeyHashResult[] }): Generator<SilverInput> {
+  for (let index = start; index < end; index += 1) {
+    const key = keys?.results[index - keys.from];
+    yield key === undefined ? { seq: recordSeq(info.part, index), record: records[index], origin: `${info.key}#${index}` } : { seq: recordSeq(info.part, index), record: records[index], origin: `${info.key}#${index}`, key };
+  }
 }
 
 export type StageRunFromRawOptions = {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import type { KeyHashResult } from '#pipeline/records/computeKeyHash.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
@@ -15,6 +16,8 @@ export type SilverInput = {
   readonly record: unknown;
   /** Where it came from (`<raw file>#<index>`), kept with its rejects. */
   readonly origin?: string;
+  /** The record's key hash when the caller computed it already (bronze does, for its documents): not computed twice. */
+  readonly key?: KeyHashResult;
 };
 
 export type StagedBatch = {
