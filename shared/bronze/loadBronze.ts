@@ -33,6 +33,8 @@ export type LoadedSlice = {
   readonly end: number;
   /** The part number that follows this part in the run (when `end` is the part's end), or this part's number + 1 after the last part. */
   readonly nextPart: number;
+  /** True for the run's first records (the start of its first part). */
+  readonly firstOfRun: boolean;
   /** True for the run's last records. */
   readonly lastOfRun: boolean;
   /** The key hash of each record of the slice (`keys[i]` is record `start + i`), computed once for both uses. */
@@ -97,7 +99,7 @@ async function insertNew(collection: Collection<Document>, documents: readonly D
 
 type PartProgress = { readonly read: number; readonly inserted: number; readonly stoppedAt: number | null };
 
-async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, hashKey: (record: unknown) => KeyHashResult, info: RawPartInfo, from: number, nextPart: number, last: boolean): Promise<PartProgress> {
+async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, hashKey: (record: unknown) => KeyHashResult, info: RawPartInfo, from: number, nextPart: number, first: boolean, last: boolean): Promise<PartProgress> {
   const { runId } = options.run;
   const now = options.now ?? Date.now;
   const part = await options.rawStore.readPart(info.key);
@@ -132,7 +134,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
     if (read > 0 && options.deadline !== undefined && now() >= options.deadline) return { read, inserted, stoppedAt: start };
     const end = Math.min(part.records.length, start + sliceRecords);
     const keys = part.records.slice(start, end).map(hashKey);
-    const slice: LoadedSlice = { info, records: part.records, start, end, nextPart, lastOfRun: last && end === part.records.length, keys };
+    const slice: LoadedSlice = { info, records: part.records, start, end, nextPart, firstOfRun: first && start === 0, lastOfRun: last && end === part.records.length, keys };
     const [count] = await Promise.all([insertRange(start, end, keys), options.alongside?.(slice)]);
     inserted += count;
     read += end - start;
@@ -186,7 +188,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
     }
     const from = info.part === options.checkpoint?.nextPart ? (options.checkpoint.offset ?? 0) : 0;
     const nextPart = parts[position + 1]?.part ?? info.part + 1;
-    const loaded = await loadPart(options, collection, hashKey, info, from, nextPart, position === parts.length - 1);
+    const loaded = await loadPart(options, collection, hashKey, info, from, nextPart, info.part === all[0]?.part, position === parts.length - 1);
     read += loaded.read;
     inserted += loaded.inserted;
     if (loaded.stoppedAt !== null) {

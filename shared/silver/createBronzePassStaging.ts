@@ -4,7 +4,8 @@ import type { DatabasePool } from '#platform/db/sql.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { createStagingEncoder } from './createStagingEncoder.ts';
-import { openRunStaging, type RunStaging } from './openRunStaging.ts';
+import { PlatformError } from '#platform/errors.ts';
+import { openRunStaging, readRunStaging, type RunStaging } from './openRunStaging.ts';
 import { partInputs } from './stageRunFromRaw.ts';
 import { stageRunSlice } from './stageRunSlice.ts';
 
@@ -26,7 +27,7 @@ export function createBronzePassStaging(options: { readonly pool: DatabasePool; 
     const sliceEnd = slice.end === slice.records.length ? { part: slice.nextPart, offset: 0 } : { part: slice.info.part, offset: slice.end };
     const atStart = next.part === slice.info.part && next.offset === slice.start;
     // A new run's staging stands at part 0, record 0: that is the start of its first part, whatever its number.
-    const atRunStart = next.part <= slice.info.part && next.offset === 0 && slice.start === 0 && staging.read === 0 && staging.chunks === 0;
+    const atRunStart = slice.firstOfRun && next.part <= slice.info.part && next.offset === 0 && staging.read === 0;
     const inside = next.part === slice.info.part && next.offset > slice.start && next.offset < slice.end;
     if (staging.complete || (next.part === sliceEnd.part && next.offset === sliceEnd.offset) || next.part > sliceEnd.part || (next.part === sliceEnd.part && next.offset > sliceEnd.offset)) return;
     if (!atStart && !atRunStart && !inside) {
@@ -35,6 +36,7 @@ export function createBronzePassStaging(options: { readonly pool: DatabasePool; 
       return;
     }
     const start = inside ? next.offset : slice.start;
+    const from = staging;
     staging = await stageRunSlice({
       withCopy: options.withCopy,
       plan: options.plan,
@@ -45,6 +47,11 @@ export function createBronzePassStaging(options: { readonly pool: DatabasePool; 
       to: sliceEnd,
       inputs: partInputs(slice.info, slice.records, start, slice.end, { from: slice.start, results: slice.keys }),
       complete: slice.lastOfRun,
+    }).catch(async (error: unknown) => {
+      // Another invocation of this run (a straggler past its timeout, a redelivery) staged these records first.
+      if (!(error instanceof PlatformError && error.code === 'silver.staging_moved')) throw error;
+      options.log.info('bronze.staging_moved', { run_id: options.runId, note: 'another invocation staged this slice; going on from where the staging stands' });
+      return (await readRunStaging(options.pool, options.runId)) ?? from;
     });
     slices += 1;
   };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 import { sql, type CommonQueryMethods, type DatabasePool } from '#platform/db/sql.ts';
+import { TransientError } from '#platform/errors.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { SQL_TYPES } from './silverSchema.ts';
 
@@ -96,6 +97,8 @@ export async function openRunStaging(pool: DatabasePool, runId: string, plan: Da
     for (const table of [stageTable, `${stageTable}_rejects`]) await pool.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier(['staging', table])}`);
   }
   const staging = await readRunStaging(pool, runId);
-  if (staging === null) throw new Error(`the silver staging of run ${runId} vanished while it was opened`);
+  if (staging === null) {
+    throw new TransientError('silver.staging_vanished', `The silver staging of run ${runId} was dropped while it was being opened (the run ended meanwhile?); the step can run again.`, { context: { runId } });
+  }
   return staging;
 }
