@@ -8,7 +8,7 @@
  *   and the headers `X-Duration-Seconds` and `X-OpenFaaS-Internal: of-watchdog`. It does not stop the process:
  *   the handler runs on in the background, and its late answer goes nowhere.
  */
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseDuration } from './parseDuration.ts';
 
 /** of-watchdog's `exec_timeout` when the variable is unset or unreadable. */
 export const WATCHDOG_DEFAULT_TIMEOUT_MS = 30_000;
