@@ -52,7 +52,11 @@ export type LoadBronzeOptions = {
   readonly deadline?: number;
   /** Documents per insertMany. Default: 1000. */
   readonly batchSize?: number;
-  /** Records per slice: the deadline is checked between slices, and `alongside` sees one slice at a time. Default: 20000. */
+  /**
+   * Records per slice: the deadline is checked between slices, and `alongside` sees one slice at a time.
+   * Default: sized from the pace of the previous slice so that one takes about 3 s (500 to 20,000 records), so a
+   * slow store — a busy machine — cannot push an invocation far past its deadline.
+   */
   readonly sliceRecords?: number;
   /** Work done on each slice while its documents are inserted (silver stages the same records), awaited with them. */
   readonly alongside?: (slice: LoadedSlice) => Promise<void>;
@@ -97,9 +101,14 @@ async function insertNew(collection: Collection<Document>, documents: readonly D
   }
 }
 
+/** Bounds and aim of the slices' size when it is sized from the pace (see `sliceRecords`). */
+const MIN_SLICE_RECORDS = 500;
+const MAX_SLICE_RECORDS = 20_000;
+const SLICE_TARGET_MS = 3000;
+
 type PartProgress = { readonly read: number; readonly inserted: number; readonly stoppedAt: number | null };
 
-async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, hashKey: (record: unknown) => KeyHashResult, info: RawPartInfo, from: number, nextPart: number, first: boolean, last: boolean): Promise<PartProgress> {
+async function loadPart(options: LoadBronzeOptions, collection: Collection<Document>, hashKey: (record: unknown) => KeyHashResult, info: RawPartInfo, from: number, nextPart: number, first: boolean, last: boolean, pace: { records: number }): Promise<PartProgress> {
   const { runId } = options.run;
   const now = options.now ?? Date.now;
   const part = await options.rawStore.readPart(info.key);
@@ -107,7 +116,6 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
     throw new ValidationError('bronze.part_too_large', `Raw part ${info.key} holds ${part.records.length} records; at most ${MAX_RECORDS_PER_PART} per part are supported. Write smaller pages.`, { context: { key: info.key } });
   }
   const batchSize = options.batchSize ?? 1000;
-  const sliceRecords = options.sliceRecords ?? 20_000;
   const loadedAt = new Date(now());
   const insertRange = async (start: number, end: number, keys: readonly KeyHashResult[]): Promise<number> => {
     let inserted = 0;
@@ -132,10 +140,15 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
   let start = from;
   do {
     if (read > 0 && options.deadline !== undefined && now() >= options.deadline) return { read, inserted, stoppedAt: start };
-    const end = Math.min(part.records.length, start + sliceRecords);
+    const end = Math.min(part.records.length, start + pace.records);
     const keys = part.records.slice(start, end).map(hashKey);
     const slice: LoadedSlice = { info, records: part.records, start, end, nextPart, firstOfRun: first && start === 0, lastOfRun: last && end === part.records.length, keys };
+    const sliceStarted = now();
     const [count] = await Promise.all([insertRange(start, end, keys), options.alongside?.(slice)]);
+    if (options.sliceRecords === undefined) {
+      const msPerRecord = Math.max(0.001, (now() - sliceStarted) / Math.max(1, end - start));
+      pace.records = Math.min(MAX_SLICE_RECORDS, Math.max(MIN_SLICE_RECORDS, Math.floor(SLICE_TARGET_MS / msPerRecord)));
+    }
     inserted += count;
     read += end - start;
     start = end;
@@ -170,6 +183,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
   const firstPart = options.checkpoint?.nextPart ?? 0;
   const parts = all.filter((info) => info.part >= firstPart);
 
+  const pace = { records: options.sliceRecords ?? 2000 };
   let files = 0;
   let skippedFiles = 0;
   let read = 0;
@@ -188,7 +202,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
     }
     const from = info.part === options.checkpoint?.nextPart ? (options.checkpoint.offset ?? 0) : 0;
     const nextPart = parts[position + 1]?.part ?? info.part + 1;
-    const loaded = await loadPart(options, collection, hashKey, info, from, nextPart, info.part === all[0]?.part, position === parts.length - 1);
+    const loaded = await loadPart(options, collection, hashKey, info, from, nextPart, info.part === all[0]?.part, position === parts.length - 1, pace);
     read += loaded.read;
     inserted += loaded.inserted;
     if (loaded.stoppedAt !== null) {

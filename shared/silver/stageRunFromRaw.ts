@@ -26,7 +26,7 @@ export type StageRunFromRawOptions = {
   readonly parts: readonly RawPartInfo[];
   /** Epoch milliseconds after which no new slice is started (at least one is staged per call). */
   readonly deadline: number;
-  /** Records per slice (one transaction each). Default: 50000. */
+  /** Records per slice (one transaction each). Default: 20000. */
   readonly sliceRecords?: number;
   readonly now?: () => number;
   readonly log?: Logger;
@@ -40,7 +40,7 @@ export type StageRunFromRawOptions = {
  */
 export async function stageRunFromRaw(options: StageRunFromRawOptions): Promise<RunStaging> {
   const now = options.now ?? Date.now;
-  const sliceRecords = options.sliceRecords ?? 50_000;
+  const sliceRecords = options.sliceRecords ?? 20_000;
   const encoder = createStagingEncoder(options.plan);
   let staging = options.staging;
   let slices = 0;
