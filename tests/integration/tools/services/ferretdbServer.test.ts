@@ -4,7 +4,7 @@
  * do not log in, and lets in PLAIN logins as a Postgres role — as faasd/docker-compose.yaml deploys it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -26,9 +26,11 @@ ferretdb.before(async (context) => {
   context.dataDir = await mkdtemp(path.join(tmpdir(), 'dp-ferretdb-'));
   // Reuse the launcher the test runner built, when there is one, instead of building it again.
   const built = path.join(getEnv().dataDir, 'bin', 'ferretdb');
-  if (existsSync(built)) {
+  if (existsSync(built) && existsSync(`${built}.source`)) {
     await mkdir(path.join(context.dataDir, 'bin'));
-    await symlink(built, path.join(context.dataDir, 'bin', 'ferretdb'));
+    await copyFile(built, path.join(context.dataDir, 'bin', 'ferretdb'));
+    await copyFile(`${built}.source`, path.join(context.dataDir, 'bin', 'ferretdb.source'));
+    await chmod(path.join(context.dataDir, 'bin', 'ferretdb'), 0o755);
   }
   context.port = await freePort();
   context.storage = `dp_test_ferretdb_${process.pid}`;
