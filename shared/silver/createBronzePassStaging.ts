@@ -15,14 +15,14 @@ import { stageRunSlice } from './stageRunSlice.ts';
  * the slice starts; when it is ahead (an earlier attempt staged the slice) the slice is skipped, and when it
  * is behind (a gap) staging stops here — the silver step stages what is missing from raw.
  */
-export function createBronzePassStaging(options: { readonly pool: DatabasePool; readonly withCopy: WithCopyTransaction; readonly plan: DatasetColumns; readonly runId: string; readonly log: Logger }): (slice: LoadedSlice) => Promise<void> {
+export function createBronzePassStaging(options: { readonly pool: () => Promise<DatabasePool>; readonly withCopy: WithCopyTransaction; readonly plan: DatasetColumns; readonly runId: string; readonly log: Logger }): (slice: LoadedSlice) => Promise<void> {
   const encoder = createStagingEncoder(options.plan);
   let staging: RunStaging | undefined;
   let stopped = false;
   let slices = 0;
   return async (slice) => {
     if (stopped) return;
-    staging ??= await openRunStaging(options.pool, options.runId, options.plan);
+    staging ??= await openRunStaging(await options.pool(), options.runId, options.plan);
     const { next } = staging;
     const sliceEnd = slice.end === slice.records.length ? { part: slice.nextPart, offset: 0 } : { part: slice.info.part, offset: slice.end };
     const atStart = next.part === slice.info.part && next.offset === slice.start;
@@ -51,7 +51,7 @@ export function createBronzePassStaging(options: { readonly pool: DatabasePool; 
       // Another invocation of this run (a straggler past its timeout, a redelivery) staged these records first.
       if (!(error instanceof PlatformError && error.code === 'silver.staging_moved')) throw error;
       options.log.info('bronze.staging_moved', { run_id: options.runId, note: 'another invocation staged this slice; going on from where the staging stands' });
-      return (await readRunStaging(options.pool, options.runId)) ?? from;
+      return (await readRunStaging(await options.pool(), options.runId)) ?? from;
     });
     slices += 1;
   };

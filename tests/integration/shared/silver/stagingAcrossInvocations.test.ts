@@ -134,14 +134,14 @@ staging('bronze resumes inside a raw part, and stages each record once across it
   for (;;) {
     invocations += 1;
     // Each invocation loads one slice of 1,500 records and finds its deadline passed.
-    const alongside = createBronzePassStaging({ pool: world.db.pool, withCopy: world.resources.copyTransaction(), plan: resolveDatasetColumns(run.ref), runId, log: createLogger({ level: 'error' }) });
+    const alongside = createBronzePassStaging({ pool: async () => world.db.pool, withCopy: world.resources.copyTransaction(), plan: resolveDatasetColumns(run.ref), runId, log: createLogger({ level: 'error' }) });
     const result = await loadBronze({ rawStore: world.resources.rawStore(), db, dataset: run.ref, run: { runId, startedAt: run.raw.startedAt }, checkpoint, deadline: 0, sliceRecords: 1500, alongside });
     if (result.status === 'done') break;
     checkpoint = result.checkpoint;
     checkpoints.push(checkpoint);
     if (invocations === 2) {
       // A retry of the second invocation (its answer was lost): it loads and stages the same slice again.
-      const again = await loadBronze({ rawStore: world.resources.rawStore(), db, dataset: run.ref, run: { runId, startedAt: run.raw.startedAt }, checkpoint: checkpoints[0] as typeof checkpoint, deadline: 0, sliceRecords: 1500, alongside: createBronzePassStaging({ pool: world.db.pool, withCopy: world.resources.copyTransaction(), plan: resolveDatasetColumns(run.ref), runId, log: createLogger({ level: 'error' }) }) });
+      const again = await loadBronze({ rawStore: world.resources.rawStore(), db, dataset: run.ref, run: { runId, startedAt: run.raw.startedAt }, checkpoint: checkpoints[0] as typeof checkpoint, deadline: 0, sliceRecords: 1500, alongside: createBronzePassStaging({ pool: async () => world.db.pool, withCopy: world.resources.copyTransaction(), plan: resolveDatasetColumns(run.ref), runId, log: createLogger({ level: 'error' }) }) });
       assert.is(again.inserted, 0, 'the documents of the repeated slice are there already');
     }
   }
