@@ -50,6 +50,8 @@ export type LocalGateway = {
   readonly url: string;
   readonly port: number;
   readonly functions: readonly string[];
+  /** The process id of each running function. */
+  readonly processIds: () => ReadonlyMap<string, number>;
   /** Resolves when no async invocation waits or runs (callbacks included). */
   readonly idle: () => Promise<void>;
   /** The pid of a function's process while it runs (fault-injection tests kill it). */
@@ -262,6 +264,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     url,
     port,
     functions: names,
+    processIds: () => registry!.processIds(),
     idle: () => queue.idle(),
     pidOf: (name) => registry?.functions.get(name)?.pid(),
     close: async () => {

@@ -10,10 +10,10 @@ export const TEMPLATE_ENTRYPOINT = path.join(projectRoot, 'template', 'node24-ts
 
 export type FunctionProcess = {
   readonly name: string;
+  /** The operating system's id of the process (benchmarks read its peak memory from /proc). */
+  readonly pid: number;
   /** Port the function listens on, on 127.0.0.1. */
   readonly port: number;
-  /** The operating-system process id (for tests that kill it). */
-  readonly pid: number | undefined;
   /** False once the process has exited. */
   readonly running: () => boolean;
   /** Resolves when the process has exited. */
@@ -83,8 +83,8 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
 
   return {
     name: options.name,
+    pid: child.pid ?? 0,
     port,
-    pid: child.pid,
     running: () => running,
     exited,
     stop: async (graceMs = 5000) => {

@@ -1,7 +1,7 @@
 /**
- * Fault injection on the stores: the stack runs on its own throwaway Postgres cluster and its own FerretDB,
- * started by this test on free ports with their own data folders (never the shared servers other tests use),
- * and each is restarted while a step is at work on it. The runs finish, and silver holds exactly the history
+ * Fault injection on the stores: the stack runs on its own throwaway Postgres cluster and its own FerretDB
+ * (whose documents live in that cluster), started by this test on free ports with their own data folders —
+ * never the shared servers other tests use — and each is restarted while a step is at work on it. The runs finish, and silver holds exactly the history
  * the snapshots make.
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { freePort } from '#support/freePort.ts';
 
 const ROWS = 3000;
 const log = createLogger({ level: 'error', sink: () => undefined });
-type Context = { world: FaultWorld; snapshots: Snapshot[]; pgDir: string; pgPort: number; mongoDir: string; mongoPort: number };
+type Context = { world: FaultWorld; snapshots: Snapshot[]; pgDir: string; pgPort: number; databaseUrl: string; mongoDir: string; mongoPort: number; mongoUrl: string };
 const restarts = suite<Context>('store restarts');
 
 restarts.before(async (context) => {
@@ -39,16 +39,16 @@ restarts.before(async (context) => {
   await mkdir(path.join(context.mongoDir, 'bin'), { recursive: true });
   await copyFile(binary, path.join(context.mongoDir, 'bin', 'ferretdb'));
   await copyFile(`${binary}.source`, path.join(context.mongoDir, 'bin', 'ferretdb.source'));
-  await startLocalFerretdb({ dataDir: context.mongoDir, port: context.mongoPort, log });
-
   const url = `postgres://postgres@127.0.0.1:${context.pgPort}/dp_restarts`;
   await ensureDatabaseExists(url);
+  context.mongoUrl = `mongodb://postgres@127.0.0.1:${context.mongoPort}/dp_restarts?authMechanism=PLAIN`;
+  context.databaseUrl = url;
+  await startLocalFerretdb({ dataDir: context.mongoDir, port: context.mongoPort, databaseUrl: url, mongodbUrl: context.mongoUrl, log });
   await migrateDatabase({ url });
   const pool = await createPool({ url });
   const db: TestDatabase = { url, name: 'dp_restarts', pool, drop: () => pool.end() };
-  const mongoUrl = `mongodb://127.0.0.1:${context.mongoPort}/dp_restarts`;
-  const client = await createMongoClient({ url: mongoUrl });
-  const mongo: TestMongo = { url: mongoUrl, client, db: client.db('dp_restarts'), drop: () => client.close() };
+  const client = await createMongoClient({ url: context.mongoUrl });
+  const mongo: TestMongo = { url: context.mongoUrl, client, db: client.db('dp_restarts'), drop: () => client.close() };
   context.world = await startFaultWorld({ db, mongo });
   context.snapshots = [];
 });
@@ -89,7 +89,7 @@ restarts('the MongoDB-wire server restarted while bronze loads', (context) =>
   loadWhileRestarting(context, 'FerretDB restarted', 'bronze', async () => {
     await stopLocalFerretdb(context.mongoDir);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await startLocalFerretdb({ dataDir: context.mongoDir, port: context.mongoPort, log });
+    await startLocalFerretdb({ dataDir: context.mongoDir, port: context.mongoPort, databaseUrl: context.databaseUrl, mongodbUrl: context.mongoUrl, log });
   }));
 
 restarts('Postgres restarted while silver merges', (context) =>
