@@ -54,8 +54,9 @@ export function createBronzeStepRunner(options: CreateBronzeStepRunnerOptions = 
       return { status: 'continue', checkpoint: result.checkpoint, counts, detail };
     }
     // Once a run is in bronze, what the dataset's retention allows to go goes: older raw runs and bronze documents.
-    const retention = await applyRetention({ rawStore: resources.rawStore(), db: await resources.mongo(), dataset: run.ref, now: new Date() });
-    const removed = retention.rawRuns.length > 0 || retention.bronzeDocuments > 0 ? { retention: { raw_runs_deleted: retention.rawRuns.length, bronze_documents_deleted: retention.bronzeDocuments } } : {};
+    // Inside the step's budget: what does not fit goes after the next load.
+    const retention = await applyRetention({ rawStore: resources.rawStore(), db: await resources.mongo(), dataset: run.ref, now: new Date(), deadline: context.deadline - SLICE_RESERVE_MS });
+    const removed = retention.rawRuns.length > 0 || retention.bronzeDocuments > 0 ? { retention: { raw_runs_deleted: retention.rawRuns.length, bronze_documents_deleted: retention.bronzeDocuments, complete: retention.complete } } : {};
     return { status: 'done', counts, detail: { ...detail, ...removed } };
   };
 }

@@ -60,10 +60,8 @@ retention('a dataset without retention keeps everything', async ({ raw, mongo })
 retention('bronze retention stays inside the step budget: it deletes in index-served batches and goes on at the next load', async ({ raw, mongo }) => {
   const collection = mongo.db.collection('bank__transactions');
   await collection.insertMany(Array.from({ length: 2500 }, (_, index) => ({ id: `x${index}`, _run_id: 'ancient', _loaded_at: daysAgo(60) })));
-  const clock = { calls: 0 };
   // a deadline that has passed after the first batch: one batch, then the rest is left for the next load
   const tight = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() - 1, batchSize: 1000 });
-  clock.calls += 1;
   assert.is(tight.bronzeDocuments, 1000);
   assert.is(tight.complete, false);
   const rest = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() + 60_000, batchSize: 1000 });
