@@ -6,7 +6,7 @@ import type { StepCounts } from '#pipeline/steps.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
