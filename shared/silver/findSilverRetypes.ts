@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { ColumnType, Source } from '#metadata/schema.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { FORMATTED_TYPES } from './silverSchema.ts';
 
 /** A column whose metadata type differs from its type in the dataset's existing silver table. */
