@@ -106,6 +106,20 @@ export type Env = {
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
 
+  // Backups (docs/operations.md).
+  /** Where `dp backup` and the backup agent write: `file:///folder` or `s3://bucket/prefix`. DP_BACKUP_URL, default file://<dataDir>/backups. */
+  readonly backupUrl: string;
+  /** Local scratch folder for a dump on its way to the backup target (needs room for one dump). DP_BACKUP_WORK_DIR, default <dataDir>/backup-work. */
+  readonly backupWorkDir: string;
+  /** Folder of pg_dump and pg_restore, when not the ones on PATH (they must be at least the server's major version). DP_PG_BIN_DIR. */
+  readonly pgBinDir: string | undefined;
+  /** pg_dump workers: 1 writes one custom-format file; more dump the directory format in parallel. DP_BACKUP_JOBS, default 1. */
+  readonly backupJobs: number;
+  /** Keep the newest backup of each of this many days. DP_BACKUP_KEEP_DAILY, default 7. */
+  readonly backupKeepDaily: number;
+  /** Keep the newest backup of each of this many ISO weeks. DP_BACKUP_KEEP_WEEKLY, default 4. */
+  readonly backupKeepWeekly: number;
+
   // The orchestrator (docs/orchestration.md).
   /** Base URL step callbacks are sent to: `<base>/function/orchestrator/callback?…`. DP_CALLBACK_BASE_URL, default DP_GATEWAY_URL. */
   readonly callbackBaseUrl: string;
@@ -276,6 +290,12 @@ export function loadEnv(source: Source = process.env): Env {
     inboxDir: path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox'),
     archiveDir: path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive'),
     demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
+    backupUrl: readUrl(source, 'DP_BACKUP_URL', pathToFileURL(path.join(dataDir, 'backups')).href, ['file:', 's3:']).value,
+    backupWorkDir: path.resolve(dataDir, source.DP_BACKUP_WORK_DIR || 'backup-work'),
+    pgBinDir: source.DP_PG_BIN_DIR || undefined,
+    backupJobs: readInteger(source, 'DP_BACKUP_JOBS', 1, 1, 32, 'workers'),
+    backupKeepDaily: readInteger(source, 'DP_BACKUP_KEEP_DAILY', 7, 0, 3650, 'days'),
+    backupKeepWeekly: readInteger(source, 'DP_BACKUP_KEEP_WEEKLY', 4, 0, 520, 'weeks'),
     callbackBaseUrl: readUrl(source, 'DP_CALLBACK_BASE_URL', gatewayUrl, ['http:', 'https:']).value.replace(/\/+$/, ''),
     callbackTimeoutMs: readInteger(source, 'DP_CALLBACK_TIMEOUT_SECONDS', 180, 1, 86_400, 'seconds') * 1000,
     maxAttempts: readInteger(source, 'DP_MAX_ATTEMPTS', 4, 1, 100, 'attempts'),

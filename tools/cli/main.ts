@@ -4,9 +4,11 @@
  */
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { backupCommand } from './commands/backup.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { servicesCommand } from './commands/services.ts';
@@ -22,6 +24,8 @@ const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   runs: runsCommand,
   status: statusCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 const defaultIo: CommandIo = {
