@@ -1,4 +1,3 @@
-import { createPool } from '#platform/db/createPool.ts';
 import { getEnv } from '#platform/env.ts';
 import { withMongo } from '#platform/mongo/createMongoClient.ts';
 import { openObjectStore } from '#platform/raw/openObjectStore.ts';
@@ -8,6 +7,7 @@ import { listBackups, readBackupManifest } from '#lifecycle/archive/listBackups.
 import { createBackup } from '#lifecycle/backup/createBackup.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
+import { createOperatorPool } from '../createOperatorPool.ts';
 import { formatTable } from '../formatTable.ts';
 import { openBackupTarget } from '../openBackupTarget.ts';
 import { printUsage } from '../printUsage.ts';
@@ -71,7 +71,7 @@ export const backupCommand: Command = {
     const retention = flags.has('no-prune') ? null : { daily: readCountFlag(flags.get('keep-daily'), 'keep-daily', 0, 7) ?? env.backupKeepDaily, weekly: readCountFlag(flags.get('keep-weekly'), 'keep-weekly', 0, 4) ?? env.backupKeepWeekly };
     const target = openBackupTarget(env, to);
     const raw = openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL');
-    const pool = await createPool({ url: env.databaseUrl, maximumPoolSize: 2, statementTimeoutMs: 0 });
+    const pool = await createOperatorPool(env.databaseUrl);
     try {
       const result = await withMongo(
         (bronze) =>

@@ -1,4 +1,3 @@
-import { createPool } from '#platform/db/createPool.ts';
 import { getEnv } from '#platform/env.ts';
 import { ValidationError } from '#platform/errors.ts';
 import { createLogger } from '#platform/log.ts';
@@ -9,6 +8,7 @@ import { restoreBackup } from '#lifecycle/restore/restoreBackup.ts';
 import { ensureMongo, ensurePostgres } from '#tools/services/services.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
+import { createOperatorPool } from '../createOperatorPool.ts';
 import { formatTable } from '../formatTable.ts';
 import { openBackupTarget, parseArchiveArgument } from '../openBackupTarget.ts';
 import { printUsage } from '../printUsage.ts';
@@ -48,7 +48,7 @@ export const restoreCommand: Command = {
     await ensurePostgres(env, log);
     await ensureMongo(env, log);
     const raw = openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL');
-    const pool = await createPool({ url: env.databaseUrl, maximumPoolSize: 2, statementTimeoutMs: 0 });
+    const pool = await createOperatorPool(env.databaseUrl);
     try {
       const result = await withMongo(
         (bronze) =>
