@@ -47,6 +47,12 @@ export type MergeSilverRecordsOptions = {
    * commit exactly with the data (the run's connector cursor). A failure rolls the merge back.
    */
   readonly beforeCommit?: (tx: DatabaseTransactionConnection) => Promise<void>;
+  /**
+   * Where the merge writes: the silver table's schema and the rejects table. Default: `silver` and
+   * `platform.rejects`. A replay rebuilds a dataset in schema `replay` with its own rejects table, and
+   * swaps both in when every run is merged.
+   */
+  readonly into?: { readonly schema: string; readonly rejects: readonly [schema: string, table: string] };
   /** Postgres work_mem for the merge transaction (the hash join and aggregate). Default: `64MB`. */
   readonly workMem?: string;
   readonly log?: Logger;
@@ -93,6 +99,7 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
   const { pool, runId } = options;
   const plan = resolveDatasetColumns(options.dataset);
   const table = datasetTableName(plan.source, plan.dataset);
+  const schema = options.into?.schema ?? 'silver';
   const step = { runId, step: options.step ?? 'silver', chunk: options.chunk ?? 0 };
   if ((await getRun(pool, runId)) === null) {
     throw new NotFoundError('silver.run_missing', `Run ${runId} does not exist in platform.runs; create the run (createRun) before merging ${plan.source}.${plan.dataset}.`, { context: { runId } });
@@ -109,12 +116,12 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
     const result = await pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`SELECT set_config('work_mem', ${options.workMem ?? '64MB'}, true)`);
       // One merge per dataset at a time; readers are never blocked.
-      await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('silver_merge'), hashtext(${table}))`);
-      const ensured = await ensureSilverTable(tx, plan);
+      await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('silver_merge'), hashtext(${schema === 'silver' ? table : `${schema}.${table}`}))`);
+      const ensured = await ensureSilverTable(tx, plan, schema);
       const boundaryAt = await fixRunBoundary(tx, runId, options.boundaryAt);
       const stage = sql.fragment`${sql.identifier(['staging', staged.stageTable])}`;
       const duplicates = await findDuplicateKeys(tx, stage, staged.maybeDuplicates);
-      const context = createMergeContext({ plan, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
+      const context = createMergeContext({ plan, schema, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, ...(options.into === undefined ? {} : { rejectsTarget: options.into.rejects }), runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
       const empty = await tx.oneFirst(sql.type(z.object({ empty: z.boolean() }))`SELECT NOT EXISTS (SELECT 1 FROM ${context.target}) AS empty`);
       let counts: SilverCounts;
       if (empty) {

@@ -74,6 +74,27 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     throw new PlatformError('raw.s3_refused', message, { context: { status: response.status, code } });
   };
 
+  /** ListObjectsV2, every page: each key under the prefix with its size, sorted by key. */
+  const listObjects = async (listPrefix: string): Promise<{ key: string; bytes: number }[]> => {
+    const objects: { key: string; bytes: number }[] = [];
+    let token: string | undefined;
+    do {
+      const query: Record<string, string> = { 'list-type': '2', prefix: prefix + listPrefix };
+      if (token !== undefined) query['continuation-token'] = token;
+      const response = await request('GET', undefined, query);
+      if (!response.ok) return fail(response, `LIST ${listPrefix}`);
+      const xml = await response.text();
+      for (const contents of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+        const key = /<Key>([^<]*)<\/Key>/.exec(contents[1] ?? '')?.[1];
+        if (key === undefined) continue;
+        objects.push({ key: decodeXml(key).slice(prefix.length), bytes: Number(/<Size>(\d+)<\/Size>/.exec(contents[1] ?? '')?.[1] ?? 0) });
+      }
+      const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
+      token = truncated ? decodeXml(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '') || undefined : undefined;
+    } while (token !== undefined);
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  };
+
   return {
     location: `s3://${options.bucket}/${prefix}`,
 
@@ -93,23 +114,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       await response.body?.cancel();
     },
 
-    list: async (listPrefix) => {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const query: Record<string, string> = { 'list-type': '2', prefix: prefix + listPrefix };
-        if (token !== undefined) query['continuation-token'] = token;
-        const response = await request('GET', undefined, query);
-        if (!response.ok) return fail(response, `LIST ${listPrefix}`);
-        const xml = await response.text();
-        for (const match of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) {
-          keys.push(decodeXml(match[1] ?? '').slice(prefix.length));
-        }
-        const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
-        token = truncated ? decodeXml(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '') || undefined : undefined;
-      } while (token !== undefined);
-      return keys.sort();
-    },
+    list: async (listPrefix) => (await listObjects(listPrefix)).map((object) => object.key),
+
+    listSizes: listObjects,
 
     delete: async (keys) => {
       for (const key of keys) {
