@@ -20,6 +20,7 @@ import { createRawStore } from '#platform/raw/createRawStore.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
 import { mergeSilver } from '#silver/mergeSilver.ts';
+import type { DeletionPolicy } from '#silver/guardDeletions.ts';
 import type { SilverMergeResult } from '#silver/mergeSilverRecords.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';
 
@@ -43,6 +44,8 @@ export type RunOptions = {
   /** Records per raw part. Default: 3, so most runs span several parts. */
   readonly partSize?: number;
   readonly runId?: string;
+  /** Passed to the merge: whether a full snapshot may delete more than the dataset's max_delete_share. */
+  readonly deletions?: DeletionPolicy;
 };
 
 /** A dataset reference built from YAML-shaped metadata (defaults applied by the real schemas). */
@@ -91,7 +94,7 @@ export async function createLayerHarness(): Promise<LayerHarness> {
     runSnapshot: async (dataset, records, options = {}) => {
       const { runId, boundaryAt } = await loadRun(dataset, records, options);
       try {
-        const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt });
+        const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt, ...(options.deletions === undefined ? {} : { deletions: options.deletions }) });
         await finishRun(db.pool, { runId, status: 'succeeded' });
         return result;
       } catch (error) {

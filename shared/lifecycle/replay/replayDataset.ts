@@ -152,11 +152,12 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
     const carried = await carryBronze(options.bronze, table, names.collection, replayed.map((run) => run.runId));
     if (carried > 0) progress({ phase: 'replay', message: `bronze: carried ${carried} document(s) of runs not replayed` });
 
+    // Every run replayed was merged once already, past the mass-deletion guard (or confirmed by a person).
     const merged: { runId: string; boundaryAt: Date; counts: SilverCounts }[] = [];
     for (const [index, run] of replayed.entries()) {
       const raw = rawRunOf(source, dataset, run);
       await loadBronze({ rawStore: options.rawStore, db: options.bronze, dataset: ref, run: { runId: run.runId, startedAt: run.createdAt }, into: { collection: names.collection, markers: names.markers }, now: () => run.createdAt.getTime() });
-      const result = await mergeSilverRecords({ pool, copyIn: options.copyIn, dataset: ref, runId: run.runId, batches: readRawRecords(options.rawStore, raw), recordStep: false, into: { schema: names.schema, rejects: names.rejects } });
+      const result = await mergeSilverRecords({ pool, copyIn: options.copyIn, dataset: ref, runId: run.runId, batches: readRawRecords(options.rawStore, raw), recordStep: false, into: { schema: names.schema, rejects: names.rejects }, deletions: { accept: true } });
       merged.push({ runId: run.runId, boundaryAt: result.boundaryAt, counts: result.counts });
       const c = result.counts;
       progress({ phase: 'replay', message: `${index + 1}/${replayed.length} ${run.runId} at ${result.boundaryAt.toISOString()}: ${c.read} read, ${c.inserted} inserted, ${c.updated} updated, ${c.closed} closed, ${c.deleted} deleted, ${c.rejected} rejected` });

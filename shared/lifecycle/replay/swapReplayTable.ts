@@ -7,7 +7,7 @@ import type { replayNames } from './replayNames.ts';
 /**
  * Puts a rebuilt silver table in place in ONE transaction, under the merge lock of the dataset: the
  * current `silver.<table>` (renamed, its indexes too) moves to `silver_old`, `replay.<table>` moves to
- * `silver`, and the replayed runs' rejects replace theirs in `platform.rejects`. Readers see the old
+ * `silver`, and the replayed runs' silver rejects replace theirs in `platform.rejects` (extract rejects stay). Readers see the old
  * table or the new one, never neither. Returns the old table's name in `silver_old`, or null when there
  * was none.
  */
@@ -28,10 +28,10 @@ export async function swapReplayTable(pool: DatabasePool, input: { readonly name
       await tx.query(sql.unsafe`COMMENT ON TABLE ${sql.identifier(['silver_old', old])} IS ${sql.literalValue(input.note)}`);
     }
     await tx.query(sql.unsafe`ALTER TABLE ${sql.identifier(['replay', names.table])} SET SCHEMA silver`);
-    await tx.query(sql.unsafe`DELETE FROM platform.rejects WHERE source = ${input.source} AND dataset = ${input.dataset} AND run_id = ANY(${sql.array([...input.runIds], 'text')})`);
+    await tx.query(sql.unsafe`DELETE FROM platform.rejects WHERE source = ${input.source} AND dataset = ${input.dataset} AND layer = 'silver' AND run_id = ANY(${sql.array([...input.runIds], 'text')})`);
     await tx.query(sql.unsafe`
-      INSERT INTO platform.rejects (run_id, source, dataset, key, key_hash, column_name, value, reason, origin, created_at)
-      SELECT run_id, source, dataset, key, key_hash, column_name, value, reason, origin, created_at
+      INSERT INTO platform.rejects (run_id, source, dataset, layer, key, key_hash, column_name, value, reason, origin, created_at)
+      SELECT run_id, source, dataset, layer, key, key_hash, column_name, value, reason, origin, created_at
       FROM ${sql.identifier([...names.rejects])} ORDER BY reject_id`);
     await tx.query(sql.unsafe`DROP TABLE ${sql.identifier([...names.rejects])}`);
     return old;
