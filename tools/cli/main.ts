@@ -8,6 +8,7 @@ import { backupCommand } from './commands/backup.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { replayCommand } from './commands/replay.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
@@ -26,6 +27,7 @@ const commands: Readonly<Record<string, Command>> = {
   status: statusCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  replay: replayCommand,
 };
 
 const defaultIo: CommandIo = {

@@ -10,6 +10,7 @@ import { ensureServices, type Services } from '#tools/services/services.ts';
 import type { CommandIo } from './command.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { formatFunctionLine } from './formatFunctionLine.ts';
+import { startLocalBackupAgent } from './startLocalBackupAgent.ts';
 
 export type StartPlatformOptions = {
   readonly env: Env;
@@ -71,6 +72,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     await stopServices();
     throw error;
   }
+  // Scheduled backups are a convenience locally: the platform runs without them when the agent cannot start.
+  const stopAgent = await startLocalBackupAgent(env, (line) => io.err(`${timeOfDay()} backups    ${line}`)).catch((error: unknown) => {
+    io.err(`${timeOfDay()} backups    agent not started: ${error instanceof Error ? error.message : String(error)}`);
+    return async () => undefined;
+  });
   io.out(`gateway    ${gateway.url} serving ${gateway.functions.join(', ')}${options.schedules === false ? ' (schedules off)' : ''}`);
   return {
     gateway,
@@ -78,6 +84,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await stopAgent();
       await gateway.close();
       await stopServices();
     },

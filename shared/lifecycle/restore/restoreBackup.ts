@@ -1,12 +1,14 @@
 import type { Db } from 'mongodb';
+import { z } from 'zod';
 
-import type { DatabasePool } from '#platform/db/sql.ts';
+import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
 import { backupPrefix, casKey, type BackupManifest } from '../archive/backupManifest.ts';
 import { readBackupManifest } from '../archive/listBackups.ts';
 import type { BackupProgress } from '../backup/backupProgress.ts';
+import { settleRestoredBackup } from '../backup/backupRecords.ts';
 import { listStoredObjects } from '../backup/copyRawObjects.ts';
 import { importBronze } from './importBronze.ts';
 import { inspectPlatform, isPlatformEmpty, type PlatformContents } from './inspectPlatform.ts';
@@ -88,6 +90,9 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   await importBronze({ db: options.bronze, target: options.target, collections: manifest.bronze.collections, replace: force, ...(options.progress === undefined ? {} : { progress: options.progress }) });
   await restoreRawObjects({ target: options.target, raw: options.raw, objects: manifest.raw.objects, ...(options.progress === undefined ? {} : { progress: options.progress }) });
   const verification = await verifyRestore({ manifest, connection: options.pool, bronze: options.bronze, raw: options.raw });
+  if (await options.pool.oneFirst(sql.type(z.object({ present: z.boolean() }))`SELECT to_regclass('platform.backups') IS NOT NULL AS present`)) {
+    await settleRestoredBackup(options.pool, { archiveId: manifest.id, location: options.target.location, storedBytes: manifest.stored_bytes, finishedAt: new Date(manifest.finished_at) });
+  }
   options.progress?.({ phase: 'verify', message: verification.ok ? `verified: ${verification.checks.length} counts match the manifest` : `${verification.mismatches.length} count(s) differ from the manifest` });
   const migrated = verification.ok ? (await migrateDatabase({ url: options.databaseUrl })).applied : [];
   return { manifest, verification, migrated };

@@ -4,7 +4,8 @@ import { openObjectStore } from '#platform/raw/openObjectStore.ts';
 import { backupIdDate } from '#lifecycle/archive/backupManifest.ts';
 import { formatBytes } from '#lifecycle/archive/formatBytes.ts';
 import { listBackups, readBackupManifest } from '#lifecycle/archive/listBackups.ts';
-import { createBackup } from '#lifecycle/backup/createBackup.ts';
+import { startManualBackup } from '#lifecycle/backup/backupRecords.ts';
+import { runRecordedBackup } from '#lifecycle/backup/runRecordedBackup.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
 import { createOperatorPool } from '../createOperatorPool.ts';
@@ -73,9 +74,10 @@ export const backupCommand: Command = {
     const raw = openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL');
     const pool = await createOperatorPool(env.databaseUrl);
     try {
+      const row = await startManualBackup(pool);
       const result = await withMongo(
         (bronze) =>
-          createBackup({
+          runRecordedBackup(pool, row, {
             pool,
             databaseUrl: env.databaseUrl,
             bronze,
