@@ -40,16 +40,17 @@ up('brings the platform up in the foreground and stops it cleanly on SIGINT', as
     assert.match(out, /services\s+postgres configured, mongodb configured/);
     assert.match(out, /migrations\s+applied 0001_create_schemas\.sql/);
     assert.match(out, /catalog\s+metadata: synced as metadata version 1/);
-    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold \\(schedules off\\)`));
+    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold, backup \\(schedules off\\)`));
 
     assert.is((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     const listed = await fetch(`http://127.0.0.1:${port}/system/functions`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
     assert.is(listed.status, 200);
-    assert.is(((await listed.json()) as unknown[]).length, 7);
+    assert.is(((await listed.json()) as unknown[]).length, 8);
     const versions = await db.pool.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM platform.metadata_versions`);
     assert.is(versions, 1n);
     assert.match(dp.stderr(), /gateway\s+gateway\.listening url=http:\/\/127\.0\.0\.1:\d+/, 'gateway logs are readable lines, not JSON');
     assert.match(dp.stderr(), /orchestrator function\.listening port=\d+/);
+    assert.match(dp.stderr(), /backups\s+backup_agent\.ready target=file:\/\/\S+\/backups poll_ms=15000/, `the backup agent runs inside dp up\n${dp.stderr()}`);
   } finally {
     dp.child.kill('SIGINT');
   }
