@@ -1,5 +1,5 @@
 import { rawRunPrefix, type RawRunRef, type RawStore } from '#platform/raw/rawStore.ts';
-import type { ReplayRun } from './listReplayRuns.ts';
+import type { MergedRun } from '#pipeline/runStore/listMergedRuns.ts';
 
 /** A run whose raw files are not all there any more. */
 export type MissingRaw = {
@@ -11,7 +11,7 @@ export type MissingRaw = {
 };
 
 /** The raw reference of a run: its folders come from its creation time. */
-export const rawRunOf = (source: string, dataset: string, run: ReplayRun): RawRunRef => ({ source, dataset, runId: run.runId, startedAt: run.createdAt });
+export const rawRunOf = (source: string, dataset: string, run: MergedRun): RawRunRef => ({ source, dataset, runId: run.runId, startedAt: run.createdAt });
 
 /** The part keys a replay reads for a run: its manifest's when the run completed, else those present. */
 export async function replayPartKeys(rawStore: RawStore, raw: RawRunRef): Promise<readonly { readonly key: string; readonly part: number }[]> {
@@ -21,7 +21,7 @@ export async function replayPartKeys(rawStore: RawStore, raw: RawRunRef): Promis
 }
 
 /** The runs among `runs` whose raw parts (as their manifest lists them) are not all in the raw store. */
-export async function findMissingRaw(rawStore: RawStore, source: string, dataset: string, runs: readonly ReplayRun[]): Promise<MissingRaw[]> {
+export async function findMissingRaw(rawStore: RawStore, source: string, dataset: string, runs: readonly MergedRun[]): Promise<MissingRaw[]> {
   const missing: MissingRaw[] = [];
   for (const run of runs) {
     const raw = rawRunOf(source, dataset, run);

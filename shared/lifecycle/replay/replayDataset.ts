@@ -5,13 +5,16 @@ import { buildGoldModel, type GoldBuildResult } from '#gold/buildGoldModel.ts';
 import { getDataset } from '#metadata/catalog/getDataset.ts';
 import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
-import { createRun } from '#pipeline/runs/createRun.ts';
-import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { listMergedRuns, type MergedRun } from '#pipeline/runStore/listMergedRuns.ts';
+import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type DatabasePool } from '#platform/db/sql.ts';
-import { ConfigError, ConflictError, NotFoundError, PlatformError } from '#platform/errors.ts';
+import { ConfigError, ConflictError, NotFoundError } from '#platform/errors.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
 import { mergeSilverRecords, type SilverCounts } from '#silver/mergeSilverRecords.ts';
@@ -19,7 +22,6 @@ import type { BackupProgress } from '../backup/backupProgress.ts';
 import { dropOldReplays } from './dropOldReplays.ts';
 import { findMissingRaw, rawRunOf, type MissingRaw } from './findMissingRaw.ts';
 import { keepHistoryBefore } from './keepHistoryBefore.ts';
-import { listReplayRuns, type ReplayRun } from './listReplayRuns.ts';
 import { readRawRecords } from './readRawRecords.ts';
 import { replayNames, replayStamp } from './replayNames.ts';
 import { finishReplay, insertReplay } from './replayRecords.ts';
@@ -57,7 +59,7 @@ export type ReplayResult = {
   readonly dropped: readonly string[];
 };
 
-function describeMissing(source: string, dataset: string, runs: readonly ReplayRun[], missing: readonly MissingRaw[], rawDays: number | undefined): string {
+function describeMissing(source: string, dataset: string, runs: readonly MergedRun[], missing: readonly MissingRaw[], rawDays: number | undefined): string {
   const named = missing.slice(0, 5).map((entry) => (entry.parts.length === 0 ? `run ${entry.runId}: ${entry.folder} is gone` : `run ${entry.runId}: ${entry.parts.slice(0, 3).join(', ')}${entry.parts.length > 3 ? ` and ${entry.parts.length - 3} more` : ''} missing`));
   const lastMissing = Math.max(...missing.map((entry) => runs.findIndex((run) => run.runId === entry.runId)));
   const next = runs[lastMissing + 1];
@@ -106,7 +108,7 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
   const ref = { source: found.source, dataset: found.dataset };
   const plan = resolveDatasetColumns(ref);
   const table = datasetTableName(source, dataset);
-  const runs = await listReplayRuns(pool, source, dataset);
+  const runs = await listMergedRuns(pool, source, dataset);
   if (runs.length === 0) {
     throw new NotFoundError('replay.no_runs', `Dataset \`${source}.${dataset}\` has no run that reached silver, so there is nothing to replay; run it with \`dp run ${source}.${dataset}\`.`, { context: { source, dataset } });
   }
@@ -119,19 +121,15 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
   if (missing.length > 0) {
     throw new ConflictError('replay.raw_missing', describeMissing(source, dataset, runs, missing, found.dataset.retention.raw_days), { context: { source, dataset, runs: missing.map((entry) => entry.runId), parts: missing.flatMap((entry) => (entry.parts.length === 0 ? [entry.folder] : entry.parts)) } });
   }
-  if (fromIndex > 0) await assertSameKey(pool, ref.dataset.key, runs[fromIndex - 1] as ReplayRun, source, dataset);
+  if (fromIndex > 0) await assertSameKey(pool, ref.dataset.key, runs[fromIndex - 1] as MergedRun, source, dataset);
 
   const started = now();
   const stamp = replayStamp(started);
   const names = replayNames(table, stamp);
-  let replayId: string;
-  try {
-    replayId = (await createRun(pool, { kind: 'dataset', source, dataset, load: ref.dataset.load, triggerKind: 'manual', triggerDetail: { replay: true, from: options.from ?? null }, metadataVersion: BigInt(found.versionId), status: 'running' })).run_id;
-  } catch (error) {
-    if (error instanceof PlatformError && error.code === 'db.unique_violation') {
-      throw new ConflictError('replay.dataset_busy', `Dataset \`${source}.${dataset}\` has an active run; wait until it ends (\`dp runs --source=${source}\`) and replay again.`, { cause: error, context: { source, dataset } });
-    }
-    throw error;
+  const replayId = newRunId(started.getTime());
+  const held = await insertActiveRun(pool, { runId: replayId, kind: 'dataset', source, dataset, load: ref.dataset.load, trigger: 'manual', triggerDetail: { replay: true, from: options.from ?? null }, metadataVersion: found.versionId }, started);
+  if (!held) {
+    throw new ConflictError('replay.dataset_busy', `Dataset \`${source}.${dataset}\` has an active run; wait until it ends (\`dp runs --source=${source}\`) and replay again.`, { context: { source, dataset } });
   }
   await insertReplay(pool, { replayId, source, dataset, fromRun: options.from ?? null, runs: replayed.length, metadataVersion: found.versionId });
   progress({ phase: 'replay', message: `${source}.${dataset}: rebuilding ${replayed.length} run(s)${fromIndex > 0 ? ` from ${options.from}, keeping the history before it` : ''} under metadata version ${found.versionId} (replay ${replayId})` });
@@ -145,7 +143,7 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
 
     let keptVersions = 0;
     if (fromIndex > 0) {
-      const kept = await keepHistoryBefore(pool, plan, table, (replayed[0] as ReplayRun).boundaryAt, options.from as string);
+      const kept = await keepHistoryBefore(pool, plan, table, (replayed[0] as MergedRun).boundaryAt, options.from as string);
       keptVersions = kept.versions;
       progress({ phase: 'replay', message: `kept ${kept.versions} version(s) from before ${options.from}; ${kept.rehashed} current row(s) rehashed under the new metadata` });
     }
@@ -157,7 +155,7 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
     for (const [index, run] of replayed.entries()) {
       const raw = rawRunOf(source, dataset, run);
       await loadBronze({ rawStore: options.rawStore, db: options.bronze, dataset: ref, run: { runId: run.runId, startedAt: run.createdAt }, into: { collection: names.collection, markers: names.markers }, now: () => run.createdAt.getTime() });
-      const result = await mergeSilverRecords({ pool, copyIn: options.copyIn, dataset: ref, runId: run.runId, batches: readRawRecords(options.rawStore, raw), recordStep: false, into: { schema: names.schema, rejects: names.rejects }, deletions: { accept: true } });
+      const result = await mergeSilverRecords({ pool, copyIn: options.copyIn, dataset: ref, runId: run.runId, batches: readRawRecords(options.rawStore, raw), into: { schema: names.schema, rejects: names.rejects }, deletions: { accept: true } });
       merged.push({ runId: run.runId, boundaryAt: result.boundaryAt, counts: result.counts });
       const c = result.counts;
       progress({ phase: 'replay', message: `${index + 1}/${replayed.length} ${run.runId} at ${result.boundaryAt.toISOString()}: ${c.read} read, ${c.inserted} inserted, ${c.updated} updated, ${c.closed} closed, ${c.deleted} deleted, ${c.rejected} rejected` });
@@ -175,7 +173,7 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
       models.push(built);
       progress({ phase: 'gold', message: `${built.table} rebuilt: ${built.rows} rows` });
     }
-    await finishRun(pool, { runId: replayId, status: 'succeeded' });
+    await finishRun(pool, replayId, { status: 'succeeded' }, now());
     const dropped = options.dropOld === true ? await dropOldReplays(pool, options.bronze, source, dataset) : [];
     if (dropped.length > 0) progress({ phase: 'swap', message: `dropped ${dropped.join(', ')}` });
     return { replayId, table, from: options.from ?? null, runs: merged, keptVersions, oldTable, oldCollection, models, dropped };
@@ -185,16 +183,15 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
     await options.bronze.collection(names.collection).drop().catch(() => undefined);
     await options.bronze.collection(names.markers).drop().catch(() => undefined);
     await finishReplay(pool, { replayId, status: 'failed', error }).catch(() => undefined);
-    await finishRun(pool, { runId: replayId, status: 'failed', error }).catch(() => undefined);
+    await finishRun(pool, replayId, { status: 'failed', error: toErrorRecord(error) }, now()).catch(() => undefined);
     throw error;
   }
 }
 
 /** `--from` keeps silver's history keyed as it was: refused when the key changed since the last kept run. */
-async function assertSameKey(pool: DatabasePool, key: readonly string[], lastKept: ReplayRun, source: string, dataset: string): Promise<void> {
-  const version = await pool.maybeOneFirst(sql.unsafe`SELECT metadata_version FROM platform.runs WHERE run_id = ${lastKept.runId}`);
-  if (version === null || version === undefined) return;
-  const catalog = await loadCatalog(pool, { versionId: Number(version) });
+async function assertSameKey(pool: DatabasePool, key: readonly string[], lastKept: MergedRun, source: string, dataset: string): Promise<void> {
+  if (lastKept.metadataVersion === null) return;
+  const catalog = await loadCatalog(pool, { versionId: lastKept.metadataVersion });
   const before = catalog.metadata.sources.find((candidate) => candidate.source === source)?.datasets.find((candidate) => candidate.name === dataset);
   if (before !== undefined && before.key.join(',') !== key.join(',')) {
     throw new ConfigError('replay.key_changed', `The key of \`${source}.${dataset}\` changed from (${before.key.join(', ')}) to (${key.join(', ')}) since run ${lastKept.runId}; the history before --from is keyed the old way. Replay the whole history (without --from).`, { context: { source, dataset } });

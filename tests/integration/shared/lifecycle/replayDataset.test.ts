@@ -18,8 +18,8 @@ import { buildGoldModel } from '#gold/buildGoldModel.ts';
 import { getDataset } from '#metadata/catalog/getDataset.ts';
 import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { validateMetadata } from '#metadata/validateMetadata.ts';
-import { createRun } from '#pipeline/runs/createRun.ts';
-import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { createCopyIn, type CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import { PlatformError } from '#platform/errors.ts';
@@ -87,8 +87,7 @@ async function runSnapshot(platform: Platform, run: number, write = true): Promi
   const { pool } = platform.db;
   const found = await getDataset(pool, 'shop', 'orders');
   const ref = { source: found.source, dataset: found.dataset };
-  await createRun(pool, { runId: runId(run), kind: 'dataset', source: 'shop', dataset: 'orders', load: 'full', triggerKind: 'schedule', metadataVersion: BigInt(found.versionId), status: 'running' });
-  await pool.query(sql.unsafe`UPDATE platform.runs SET created_at = ${created(run).toISOString()}::timestamptz WHERE run_id = ${runId(run)}`);
+  await insertActiveRun(pool, { runId: runId(run), kind: 'dataset', source: 'shop', dataset: 'orders', load: 'full', trigger: 'schedule', triggerDetail: {}, metadataVersion: found.versionId }, created(run));
   const raw = { source: 'shop', dataset: 'orders', runId: runId(run), startedAt: created(run) };
   if (write) {
     const records = SNAPSHOTS[run - 1] ?? [];
@@ -97,7 +96,7 @@ async function runSnapshot(platform: Platform, run: number, write = true): Promi
   }
   await loadBronze({ rawStore: platform.raw, db: platform.mongo.db, dataset: ref, run: { runId: raw.runId, startedAt: raw.startedAt } });
   await mergeSilver({ pool, copyIn: platform.copyIn, db: platform.mongo.db, dataset: ref, runId: raw.runId, boundaryAt: boundary(run) });
-  await finishRun(pool, { runId: raw.runId, status: 'succeeded' });
+  await finishRun(pool, raw.runId, { status: 'succeeded' }, new Date());
 }
 
 const silverRow = z.record(z.string(), z.unknown());
