@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { ConflictError, PlatformError } from '#platform/errors.ts';
-import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
 
 export const backupRowSchema = z.object({
   backup_id: z.bigint().transform(Number),

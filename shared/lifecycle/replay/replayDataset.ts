@@ -5,7 +5,7 @@ import { buildGoldModel, type GoldBuildResult } from '#gold/buildGoldModel.ts';
 import { getDataset } from '#metadata/catalog/getDataset.ts';
 import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
-import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
 import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { listMergedRuns, type MergedRun } from '#pipeline/runStore/listMergedRuns.ts';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
-import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
 
 /** Records a replay that starts. */
 export async function insertReplay(connection: CommonQueryMethods, input: { readonly replayId: string; readonly source: string; readonly dataset: string; readonly fromRun: string | null; readonly runs: number; readonly metadataVersion: number }): Promise<void> {
