@@ -10,7 +10,7 @@ import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { listMergedRuns, type MergedRun } from '#pipeline/runStore/listMergedRuns.ts';
 import { newRunId } from '#pipeline/runStore/newRunId.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type DatabasePool } from '#platform/db/sql.ts';

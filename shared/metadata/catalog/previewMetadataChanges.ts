@@ -5,7 +5,7 @@ import { isPlatformError } from '#platform/errors.ts';
 import { describeSchemaChange, type DescribedChange } from '../changes/describeSchemaChange.ts';
 import { diffDataset } from '../changes/diffDataset.ts';
 import type { MetadataSet, Source } from '../schema.ts';
-import { silverTableName } from '../silverTableName.ts';
+import { datasetTableName } from '../datasetTableName.ts';
 import { loadCatalog } from './loadCatalog.ts';
 
 /** What a sync would change for one dataset that is already in the catalog. */
@@ -41,7 +41,7 @@ export async function previewMetadataChanges(db: CommonQueryMethods, metadata: P
     for (const dataset of source.datasets) {
       const before = previous.find((candidate) => candidate.source === source.source)?.datasets.find((candidate) => candidate.name === dataset.name);
       if (before === undefined) continue;
-      const table = silverTableName(source.source, dataset.name);
+      const table = datasetTableName(source.source, dataset.name);
       const found = diffDataset(before, dataset);
       if (found.length === 0) continue;
       const exists = await db.oneFirst(sql.type(z.object({ present: z.boolean() }))`SELECT to_regclass(${`silver.${table}`}) IS NOT NULL AS present`);
