@@ -117,6 +117,22 @@ export type Env = {
   readonly retryBaseMs: number;
   /** Longest delay between two attempts, in milliseconds. DP_RETRY_MAX_MS, default 900000 (15 minutes). */
   readonly retryMaxMs: number;
+
+  // Invocation logs and the console (docs/console.md).
+  /** Log lines kept in Postgres per step invocation (the last one says how many more were dropped). DP_LOG_LINES_PER_INVOCATION, default 200. */
+  readonly logLinesPerInvocation: number;
+  /** Days invocation log lines are kept; the orchestrator's tick deletes older ones. DP_LOG_RETENTION_DAYS, default 30. */
+  readonly logRetentionDays: number;
+  /** Basic-auth user of the console. DP_CONSOLE_USER, default DP_GATEWAY_USER (admin). */
+  readonly consoleUser: string;
+  /**
+   * Basic-auth password of the console, from DP_CONSOLE_PASSWORD or DP_CONSOLE_PASSWORD_FILE (an OpenFaaS
+   * secret file); the local gateway hands the console its own. Without one the console answers 503.
+   * A function rather than a field so printing the configuration never prints it.
+   */
+  readonly consolePassword: () => string | undefined;
+  /** Path the console is served under, for its links. DP_CONSOLE_BASE_PATH, default /function/console. */
+  readonly consoleBasePath: string;
 };
 
 export type SecretsProviderKind = 'files' | 'infisical' | 'env';
@@ -220,6 +236,19 @@ export function loadEnv(source: Source = process.env): Env {
     throw new ConfigError('config.invalid', 'Environment variable DP_GATEWAY_USER may not contain ":" (basic auth separates user and password with it); choose another user name.', { context: { key: 'DP_GATEWAY_USER' } });
   }
 
+  const consolePassword = withFileValue(source, 'DP_CONSOLE_PASSWORD');
+  if (consolePassword) {
+    registerSecretValue(consolePassword);
+  }
+  const consoleUser = source.DP_CONSOLE_USER || gatewayUser;
+  if (consoleUser.includes(':')) {
+    throw new ConfigError('config.invalid', 'Environment variable DP_CONSOLE_USER may not contain ":" (basic auth separates user and password with it); choose another user name.', { context: { key: 'DP_CONSOLE_USER' } });
+  }
+  const consoleBasePath = (source.DP_CONSOLE_BASE_PATH ?? '/function/console').replace(/\/+$/, '');
+  if (consoleBasePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(consoleBasePath)) {
+    throw new ConfigError('config.invalid', `Environment variable DP_CONSOLE_BASE_PATH=${JSON.stringify(source.DP_CONSOLE_BASE_PATH)} is not a URL path; use something like /function/console (letters, digits, . _ ~ - between slashes).`, { context: { key: 'DP_CONSOLE_BASE_PATH' } });
+  }
+
   const logLevel = (source.DP_LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('config.invalid', `Environment variable DP_LOG_LEVEL=${JSON.stringify(source.DP_LOG_LEVEL)} is not a level; use one of ${LOG_LEVELS.join(', ')}.`, { context: { key: 'DP_LOG_LEVEL' } });
@@ -281,6 +310,11 @@ export function loadEnv(source: Source = process.env): Env {
     maxAttempts: readInteger(source, 'DP_MAX_ATTEMPTS', 4, 1, 100, 'attempts'),
     retryBaseMs: readInteger(source, 'DP_RETRY_BASE_MS', 30_000, 0, 3_600_000, 'milliseconds'),
     retryMaxMs: readInteger(source, 'DP_RETRY_MAX_MS', 900_000, 0, 86_400_000, 'milliseconds'),
+    logLinesPerInvocation: readInteger(source, 'DP_LOG_LINES_PER_INVOCATION', 200, 10, 10_000, 'lines'),
+    logRetentionDays: readInteger(source, 'DP_LOG_RETENTION_DAYS', 30, 1, 3650, 'days'),
+    consoleUser,
+    consolePassword: () => consolePassword || undefined,
+    consoleBasePath,
   });
 }
 

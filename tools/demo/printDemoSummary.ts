@@ -1,4 +1,4 @@
-import { formatDuration } from '#tools/cli/formatDuration.ts';
+import { formatDuration } from '#platform/formatDuration.ts';
 import { formatTable } from '#tools/cli/formatTable.ts';
 import { DEMO_LAYERS, type SnapshotOutcome } from './loadSnapshot.ts';
 import type { DemoSummary } from './readDemoSummary.ts';

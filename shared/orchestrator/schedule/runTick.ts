@@ -6,6 +6,7 @@ import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { reconcileStep, type ReconcileAction } from '../dispatch/reconcileStep.ts';
 import { sendUnsentSteps } from '../dispatch/sendUnsentSteps.ts';
 import { startDueSchedules } from './startDueSchedules.ts';
+import { pruneInvocationLogs } from '#pipeline/logs/pruneInvocationLogs.ts';
 
 async function catalogOrNull(context: OrchestratorContext): Promise<Catalog | null> {
   try {
@@ -19,7 +20,7 @@ async function catalogOrNull(context: OrchestratorContext): Promise<Catalog | nu
 /**
  * The reconcile tick (the orchestrator's cron, every minute): starts the datasets whose schedule is due,
  * acts on outcomes whose callback never came, dispatches again what is overdue or whose backoff passed,
- * fails runs out of attempts, and sends every due step still unsent. Safe to run at any time and in parallel.
+ * fails runs out of attempts, sends every due step still unsent, and deletes invocation log lines past their retention. Safe to run at any time and in parallel.
  */
 export async function runTick(context: OrchestratorContext, request: TickRequest): Promise<OrchestratorReply> {
   const catalog = await catalogOrNull(context);
@@ -33,6 +34,7 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
     if (result.action !== 'none') actions[result.action] += 1;
   }
   const sends = await sendUnsentSteps(context);
+  const logsPruned = await pruneInvocationLogs(context.pool, context.config.logRetentionDays);
 
   const body = {
     trigger: request.trigger,
@@ -42,8 +44,9 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
     ...actions,
     sent: sends.sent,
     send_failed: sends.failed,
+    logs_pruned: logsPruned,
   };
-  if (body.started.length + body.skipped.length + actions.recovered + actions.redispatched + actions.retried + actions.failed + sends.sent + sends.failed > 0) {
+  if (body.started.length + body.skipped.length + actions.recovered + actions.redispatched + actions.retried + actions.failed + sends.sent + sends.failed + logsPruned > 0) {
     context.log.info('tick.done', body);
   }
   return { status: 200, body };

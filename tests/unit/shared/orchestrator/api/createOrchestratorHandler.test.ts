@@ -18,6 +18,7 @@ function recordingOrchestrator(calls: Call[]): OrchestratorApi {
     startRuns: record('startRuns'),
     listRuns: record('listRuns'),
     getRun: record('getRun'),
+    getRunLogs: (runId, query) => record('getRunLogs')({ runId, query }),
     handleCallback: record('handleCallback'),
     handleWebhook: record('handleWebhook'),
     tick: record('tick'),
@@ -34,6 +35,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
   await callHandler(handler, { method: 'POST', path: '/runs', body: { connector: 'files' } });
   await callHandler(handler, { method: 'GET', path: '/runs', query: { source: 'ynab', limit: '10' } });
   await callHandler(handler, { method: 'GET', path: '/runs/run-42' });
+  await callHandler(handler, { method: 'GET', path: '/runs/run-42/logs', query: { step: 'silver' } });
   await callHandler(handler, { method: 'POST', path: '/tick' });
   await callHandler(handler, { method: 'GET', path: '/status' });
   await callHandler(handler, { method: 'POST', path: '/webhooks/ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}'), body: { a: 1 } });
@@ -44,6 +46,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
       ['startRuns', { connector: 'files', full: false, trigger: 'schedule' }],
       ['listRuns', { source: 'ynab', limit: 10 }],
       ['getRun', 'run-42'],
+      ['getRunLogs', { runId: 'run-42', query: { step: 'silver', limit: 2000 } }],
       ['tick', { trigger: 'manual' }],
       ['status', undefined],
       ['handleWebhook', { source: 'ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}') }],
