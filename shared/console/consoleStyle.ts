@@ -53,9 +53,10 @@ button{background:#1d2733;color:#fff;border-color:#1d2733;cursor:pointer}
 details>summary{cursor:pointer;font-weight:600;margin:.3rem 0}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 svg{max-width:100%;height:auto}
+.only-narrow{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem .9rem;font-size:.82rem;color:#37474f;margin:.3rem 0}
-.legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
-@media (max-width:640px){main{padding:.6rem}th,td{padding:.3rem .4rem}.hide-narrow{display:none}h1{font-size:1.15rem}
+.legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}.legend i.diamond{transform:rotate(45deg) scale(.85)}
+@media (max-width:640px){.only-wide{display:none}.only-narrow{display:block}main{padding:.6rem}th,td{padding:.3rem .4rem}.hide-narrow{display:none}h1{font-size:1.15rem}
 table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid #e6e9ed;padding:.35rem 0}
 table.stack td{display:inline-block;border:0;padding:.1rem .35rem}table.stack td.wide{display:block}}
 `);

@@ -68,7 +68,7 @@ export async function showRunsPage(context: ConsoleContext, query: unknown): Pro
 <label>Show<select name="limit">${[50, 100, 200, 500].map((limit) => html`<option value="${limit}" ${limit === filter.limit ? html`selected` : ''}>${limit} newest</option>`)}</select></label>
 <button type="submit">Filter</button></form>
 <p class="muted small">${formatCount(runs.length)} of ${formatCount(total)} runs${filter.source === undefined ? '' : ` of ${filter.source}`} · failed: ${formatCount(byStatus.failed ?? 0)} · active: ${formatCount((byStatus.running ?? 0) + (byStatus.pending ?? 0))}</p>
-<div class="legend">${Object.entries(STATUS_COLOURS).filter(([status]) => status !== 'never_run' && status !== 'dispatched').map(([status, colour]) => html`<span><i style="background:${colour}"></i>${status}</span>`)}</div>
+<div class="legend">${Object.entries(STATUS_COLOURS).filter(([status]) => status !== 'never_run' && status !== 'dispatched').map(([status, colour]) => html`<span><i class="${status === 'skipped' ? 'diamond' : ''}" style="background:${colour}"></i>${status === 'skipped' ? 'skipped trigger' : status}</span>`)}</div>
 <div class="card">${renderRunTimeline(runs, { base: context.base, now })}</div>
 <h2>Newest first</h2>
 ${runs.length === 0 ? html`<p class="muted">No runs match.</p>` : renderRunTable(runs, context.base, now)}`;
