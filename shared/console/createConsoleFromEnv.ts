@@ -1,6 +1,6 @@
 import { getEnv, type Env } from '#platform/env.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
 import type { ConsoleContext, FunctionSchedules } from './consoleContext.ts';
 import { createConsoleHandler } from './createConsoleHandler.ts';
 import { readFunctionSchedules } from './readFunctionSchedules.ts';

@@ -2,7 +2,8 @@ import { checkBasicAuth } from '#platform/http/checkBasicAuth.ts';
 import { isPlatformError } from '#platform/errors.ts';
 import { createLogger, type Logger } from '#platform/log.ts';
 import { redact } from '#platform/redact.ts';
-import type { FunctionContext, FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
+import type { FunctionContext, FunctionEvent, FunctionHandler } from '#template/functionContract.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { html, toHtmlString, type Html } from './html.ts';
 import { renderPage, type ConsoleSection } from './renderPage.ts';
@@ -60,7 +61,8 @@ function answer(context: FunctionContext, status: number, page: Html, extra: Rea
  */
 export function createConsoleHandler(options: CreateConsoleHandlerOptions): FunctionHandler {
   const log = options.log ?? createLogger();
-  return async (event: FunctionEvent, context: FunctionContext) => {
+  // every failure is answered as a page below; withErrorReplies is the last resort for anything else
+  return withErrorReplies(async (event: FunctionEvent, context: FunctionContext) => {
     const now = new Date();
     const errorPage = (title: string, message: string): Html => renderPage({ base: options.base, title, section: undefined, now, body: html`<h1>${title}</h1><div class="error">${message}</div>` });
     const credentials = options.credentials();
@@ -99,5 +101,5 @@ export function createConsoleHandler(options: CreateConsoleHandlerOptions): Func
       answer(context, 500, errorPage('Something failed', isPlatformError(error) ? `${error.code}: ${redact(error.message)}` : 'The page could not be rendered; the console function\'s log has the details.'));
     }
     return undefined;
-  };
+  }, { log });
 }

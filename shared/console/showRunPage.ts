@@ -52,7 +52,7 @@ ${events.length === 0 ? '' : html`<h2>Events</h2><ul>${events.map((event) => {
 })}</ul>`}
 ${skipped.length === 0 ? '' : html`<h2>Triggers skipped while it ran</h2><p>${skipped.map((id, index) => html`${index > 0 ? ', ' : ''}<a class="mono" href="${consolePath(context.base, 'runs', id)}">${id}</a>`)}</p>`}
 ${rejects.total === 0 ? '' : html`<h2>Rejected values (${formatCount(rejects.total)})</h2><div class="scroll"><table><thead><tr><th>Column</th><th>Value</th><th>Reason</th><th>Key</th></tr></thead><tbody>
-${rejects.rows.map((reject) => html`<tr><td class="mono">${reject.column_name}</td><td class="mono">${reject.value ?? 'missing'}</td><td>${reject.reason}</td><td class="mono">${reject.key === null ? '-' : JSON.stringify(reject.key)}</td></tr>`)}
+${rejects.rows.map((reject) => html`<tr><td class="mono">${reject.column_name ?? html`<span class="muted">whole record (${reject.layer})</span>`}</td><td class="mono">${reject.value ?? 'missing'}</td><td>${reject.reason}${reject.origin === null ? '' : html` <span class="muted small">(${reject.origin}${reject.line === null ? '' : ` line ${reject.line}`})</span>`}</td><td class="mono">${reject.key === null ? '-' : JSON.stringify(reject.key)}</td></tr>`)}
 </tbody></table></div>${rejects.total > rejects.rows.length ? html`<p class="small"><a href="${datasetLink}#rejects">all rejects of ${targetName(run)}</a></p>` : ''}`}
 <h2>Log lines</h2>
 ${renderInvocationLogs(logs)}`;

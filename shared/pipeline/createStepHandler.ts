@@ -2,9 +2,10 @@ import { getEnv } from '#platform/env.ts';
 import { PlatformError, ValidationError } from '#platform/errors.ts';
 import { createLogger, type Logger } from '#platform/log.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
-import type { FunctionContext, FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionContext, FunctionEvent, FunctionHandler } from '#template/functionContract.ts';
 import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
+import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
 import { withInvocationLogs } from './logs/withInvocationLogs.ts';
 import { runStepOnce } from './runStepOnce.ts';
 import type { ForwardedReply } from './startScheduledRuns.ts';
@@ -31,10 +32,10 @@ let processResources: FunctionResources | undefined;
  * Builds the handler of a step function: `POST /` with a StepRequest (superjson envelope or
  * plain JSON) runs the step once for its (run id, step, chunk) and answers the StepResult as a
  * superjson envelope. A cron-connector call (empty POST, `X-Connector: cron-connector`) runs
- * `onSchedule` instead.
+ * `onSchedule` instead. Errors are answered here (`withErrorReplies`), never thrown to the template.
  */
 export function createStepHandler(options: CreateStepHandlerOptions): FunctionHandler {
-  return async (event: FunctionEvent, context: FunctionContext) => {
+  return withErrorReplies(async (event: FunctionEvent, context: FunctionContext) => {
     if (event.method !== 'POST' || (event.path !== '/' && event.path !== '')) {
       throw new PlatformError('route.not_found', `${options.functionName} answers POST / with a step request; ${event.method} ${event.path} is not a route.`, { status: event.path === '/' ? 405 : 404 });
     }
@@ -68,5 +69,5 @@ export function createStepHandler(options: CreateStepHandlerOptions): FunctionHa
       }),
     );
     return encodeSuperjson(result);
-  };
+  }, options.log === undefined ? {} : { log: options.log });
 }

@@ -44,13 +44,7 @@ export type Env = {
   /** Set DP_USE_CONTAINERS=false to never try testcontainers even where a Docker engine exists. */
   readonly useContainers: boolean;
 
-  // Functions, the template server and the local gateway (docs/infrastructure.md).
-  /** Port the function server listens on (the of-watchdog `upstream_url`); 0 picks a free port. DP_FUNCTION_PORT, default 3000. */
-  readonly functionPort: number;
-  /** Module exporting the function's `handler(event, context)`. DP_FUNCTION_HANDLER; set by the image and by the local gateway. */
-  readonly functionHandler: string | undefined;
-  /** Largest request body a function accepts, in bytes. DP_FUNCTION_BODY_LIMIT_BYTES, default 5 MiB. */
-  readonly functionBodyLimitBytes: number;
+  // Functions and the local gateway (docs/infrastructure.md). The template reads its own DP_FUNCTION_* keys.
   /** Time budget of one step invocation in milliseconds, kept below the 60 s function timeout. DP_STEP_BUDGET_MS, default 40000, at most 55000. */
   readonly stepBudgetMs: number;
   /** Base URL of the OpenFaaS gateway that functions call (on faasd `http://gateway.openfaas:8080`). DP_GATEWAY_URL, default http://127.0.0.1:8080. */
@@ -279,9 +273,6 @@ export function loadEnv(source: Source = process.env): Env {
     ci: source.CI === 'true' || source.CI === '1',
     dockerHost: source.DOCKER_HOST || undefined,
     useContainers: source.DP_USE_CONTAINERS !== 'false',
-    functionPort: source.DP_FUNCTION_PORT === '0' ? 0 : readPort(source, 'DP_FUNCTION_PORT', 3000),
-    functionHandler: source.DP_FUNCTION_HANDLER || undefined,
-    functionBodyLimitBytes: readInteger(source, 'DP_FUNCTION_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'bytes'),
     stepBudgetMs: readInteger(source, 'DP_STEP_BUDGET_MS', 40_000, 1_000, 55_000, 'milliseconds'),
     gatewayUrl,
     gatewayPort: readPort(source, 'DP_GATEWAY_PORT', 8080),

@@ -1,4 +1,4 @@
-import type { FunctionContext } from '../../shared/platform/function/functionContract.ts';
+import type { FunctionContext } from './functionContract.ts';
 
 /** How a request ended: through succeed or fail (or a returned value, which is succeed). */
 export type FunctionOutcome =

@@ -1,29 +1,33 @@
 import http from 'node:http';
 
-import { PlatformError } from '../../shared/platform/errors.ts';
-import { createLogger, type Logger } from '../../shared/platform/log.ts';
-import type { FunctionEvent, FunctionHandler } from '../../shared/platform/function/functionContract.ts';
-import { toErrorResponse, type ErrorResponse } from '../../shared/platform/function/toErrorResponse.ts';
 import { createFunctionContext, type FunctionOutcome } from './createFunctionContext.ts';
+import type { FunctionErrorBody, FunctionEvent, FunctionHandler } from './functionContract.ts';
 import { parseEventBody } from './parseEventBody.ts';
+import { createServerLog, type ServerLog } from './serverLog.ts';
 
 export type CreateFunctionServerOptions = {
   readonly handler: FunctionHandler;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly bodyLimitBytes: number;
-  readonly log?: Logger;
+  /** Default: JSON lines on stdout at info level. */
+  readonly log?: ServerLog;
 };
 
 type Reply = { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: Buffer };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const GENERIC_MESSAGE = 'The function failed unexpectedly; the function log has the details (faas-cli logs <function>).';
 
 function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
-function errorReply(response: ErrorResponse, extraHeaders: Readonly<Record<string, string>> = {}): Reply {
-  return { status: response.status, headers: { ...extraHeaders, ...response.headers, 'content-type': JSON_TYPE }, body: Buffer.from(JSON.stringify(response.body)) };
+function errorReply(status: number, body: FunctionErrorBody, headers: Readonly<Record<string, string>> = {}): Reply {
+  return { status, headers: { ...headers, 'content-type': JSON_TYPE }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+function refusal(status: number, code: string, message: string, headers?: Readonly<Record<string, string>>): Reply {
+  return errorReply(status, { error: { code, message, retryable: false } }, headers);
 }
 
 /** Serialises a handler's value: objects, arrays, numbers and booleans as JSON, strings as text, Buffers as bytes. */
@@ -41,17 +45,23 @@ function valueReply(status: number, headers: Readonly<Record<string, string>>, v
   return { status, headers: withType(JSON_TYPE), body: Buffer.from(JSON.stringify(value)) };
 }
 
-/** What a `fail(value)` answers: errors map like thrown ones; a string or object is the message of `function.failed`. */
-function failReply(outcome: Extract<FunctionOutcome, { kind: 'fail' }>): { reply: Reply; error: PlatformError } {
-  const { value } = outcome;
-  if (value instanceof Error) {
-    const response = toErrorResponse(value);
-    const status = value instanceof PlatformError || outcome.status === undefined ? response.status : outcome.status;
-    return { reply: errorReply({ ...response, status }, outcome.headers), error: response.error };
-  }
-  const message = typeof value === 'string' ? value : 'The function reported a failure.';
-  const error = new PlatformError('function.failed', message, { status: outcome.status ?? 500, context: typeof value === 'object' && value !== null ? { detail: value } : {} });
-  return { reply: errorReply(toErrorResponse(error), outcome.headers), error };
+/** True for a value already in the contract's error shape (a handler that builds its own error replies). */
+function isErrorBody(value: unknown): value is FunctionErrorBody {
+  const error = typeof value === 'object' && value !== null ? (value as { error?: unknown }).error : undefined;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
+}
+
+/**
+ * What `fail(value)` answers, with the status set before (500 when none): an error body passes as
+ * it is; a string is the message of `function.failed`; an Error never shows its message (it may
+ * hold internals) — the log line has it.
+ */
+function failReply(outcome: Extract<FunctionOutcome, { kind: 'fail' }>): Reply {
+  const { value, headers } = outcome;
+  const status = outcome.status !== undefined && outcome.status >= 400 && outcome.status <= 599 ? outcome.status : 500;
+  if (isErrorBody(value)) return errorReply(status, value, headers);
+  if (typeof value === 'string') return refusal(status, 'function.failed', value, headers);
+  return refusal(status, 'function.failed', GENERIC_MESSAGE, headers);
 }
 
 function parseQuery(url: URL): Record<string, string | string[]> {
@@ -90,24 +100,25 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<Buffer 
 /**
  * The template's HTTP server (what of-watchdog proxies to in http mode, and what the local
  * gateway runs per function): builds the node18 `event` and `context`, calls the handler, and
- * answers JSON with its content type. Thrown errors and `fail()` become a status with a JSON
- * error body (`{"error": {"code", "message", "retryable"}}`) — never a 200, never internals.
- * `GET /_/health` answers without calling the handler.
+ * answers its value with a content type. The template's own replies are last resorts, always a
+ * JSON error body (`{"error": {"code", "message", "retryable"}}`): 413 `request.too_large`,
+ * 400 `request.invalid_json`, `fail()` as `function.failed`, and a thrown error as a 500
+ * `internal` that shows nothing of it (the log line does). Handlers that know their errors
+ * answer them themselves. `GET /_/health` answers without calling the handler.
  */
 export function createFunctionServer(options: CreateFunctionServerOptions): http.Server {
-  const log = options.log ?? createLogger();
-  const server = http.createServer((request, response) => {
+  const log = options.log ?? createServerLog({ level: 'info', fn: 'function' });
+  return http.createServer((request, response) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://function.local');
-    /** Answers, and logs one line for the request: the error in full for a 5xx, its code for a 4xx. */
-    const send = (reply: Reply, error?: PlatformError): void => {
+    /** Answers, and logs one line for the request (plus the error, when the handler threw). */
+    const send = (reply: Reply, thrown?: unknown): void => {
       const sendable = request.readableEnded ? reply : { ...reply, headers: { ...reply.headers, connection: 'close' } };
       response.writeHead(sendable.status, { ...sendable.headers, 'content-length': String(sendable.body.length) });
       response.end(sendable.body);
       const fields = { method: request.method, path: url.pathname, status: reply.status, duration_ms: Math.round(performance.now() - started), call_id: request.headers['x-call-id'] };
-      if (error !== undefined && reply.status >= 500) log.error('function.failed', { ...fields, error });
-      else if (error !== undefined) log.info('function.request', { ...fields, code: error.code });
-      else log.info('function.request', fields);
+      if (thrown !== undefined) log('error', 'function.failed', { ...fields, error: thrown });
+      else log('info', 'function.request', fields);
     };
 
     if (request.method === 'GET' && url.pathname === '/_/health') {
@@ -118,21 +129,18 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
     void (async () => {
       const raw = await readBody(request, options.bodyLimitBytes);
       if (raw === null) {
-        const tooLarge = toErrorResponse(new PlatformError('request.too_large', `The request body is larger than ${options.bodyLimitBytes} bytes; pass references (run id, file keys) instead of data, or raise DP_FUNCTION_BODY_LIMIT_BYTES.`, { status: 413 }));
-        send(errorReply(tooLarge), tooLarge.error);
+        send(refusal(413, 'request.too_large', `The request body is larger than ${options.bodyLimitBytes} bytes; pass references (run id, file keys) instead of data, or raise DP_FUNCTION_BODY_LIMIT_BYTES.`));
         response.on('finish', () => request.destroy());
         return;
       }
-      const event: FunctionEvent = {
-        body: parseEventBody(raw, request.headers['content-type']),
-        rawBody: raw,
-        headers: request.headers,
-        method: request.method ?? 'GET',
-        query: parseQuery(url),
-        path: url.pathname,
-      };
+      const parsed = parseEventBody(raw, request.headers['content-type']);
+      if (!parsed.ok) {
+        send(refusal(400, 'request.invalid_json', parsed.message));
+        return;
+      }
+      const event: FunctionEvent = { body: parsed.body, rawBody: raw, headers: request.headers, method: request.method ?? 'GET', query: parseQuery(url), path: url.pathname };
       const outcome = await new Promise<FunctionOutcome>((resolve, reject) => {
-        const context = createFunctionContext(resolve, () => log.warn('function.settled_twice', { path: url.pathname }));
+        const context = createFunctionContext(resolve, () => log('warn', 'function.settled_twice', { path: url.pathname }));
         Promise.resolve()
           .then(() => options.handler(event, context))
           .then((value) => {
@@ -141,19 +149,16 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
       });
       if (outcome.kind === 'succeed') {
         send(valueReply(outcome.status, outcome.headers, outcome.value));
-        return;
+      } else {
+        send(failReply(outcome), outcome.value instanceof Error ? outcome.value : undefined);
       }
-      const failed = failReply(outcome);
-      send(failed.reply, failed.error);
     })().catch((error: unknown) => {
-      const mapped = toErrorResponse(error);
       try {
-        send(errorReply(mapped), mapped.error);
+        send(refusal(500, 'internal', GENERIC_MESSAGE), error);
       } catch {
         // A reply that cannot be serialised (a bigint, a cycle) was already on its way: the socket is the last resort.
         response.destroy();
       }
     });
   });
-  return server;
 }

@@ -1,53 +1,49 @@
 /**
  * Entry point of a function process: of-watchdog (http mode) starts it in the container as
- * `fprocess`, and the local gateway starts one per function. It loads the handler module named by
- * DP_FUNCTION_HANDLER, serves it on DP_FUNCTION_PORT (3000, the watchdog's `upstream_url`), and
- * drains in-flight requests on SIGTERM.
+ * `fprocess` (`node index.ts` in /home/app), and the local gateway starts one per function. It
+ * loads the handler module (DP_FUNCTION_HANDLER, default `function/handler.ts` beside this file),
+ * serves it on DP_FUNCTION_PORT (3000, the watchdog's `upstream_url`), and drains in-flight
+ * requests on SIGTERM. It needs nothing but Node and the handler.
  */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { getEnv } from '../../shared/platform/env.ts';
-import { ConfigError } from '../../shared/platform/errors.ts';
-import { createLogger } from '../../shared/platform/log.ts';
-import type { FunctionHandler } from '../../shared/platform/function/functionContract.ts';
 import { createFunctionServer } from './createFunctionServer.ts';
+import type { FunctionHandler } from './functionContract.ts';
+import { readServerSettings } from './readServerSettings.ts';
+import { createServerLog } from './serverLog.ts';
 
-async function loadHandler(modulePath: string | undefined): Promise<FunctionHandler> {
-  if (modulePath === undefined) {
-    throw new ConfigError('function.handler_missing', 'DP_FUNCTION_HANDLER is not set; set it to the handler module (the image sets it; the local gateway sets it per function).', { context: { key: 'DP_FUNCTION_HANDLER' } });
-  }
+async function loadHandler(modulePath: string): Promise<FunctionHandler> {
   let loaded: { default?: unknown; handler?: unknown };
   try {
-    loaded = (await import(pathToFileURL(path.resolve(modulePath)).href)) as typeof loaded;
+    loaded = (await import(pathToFileURL(modulePath).href)) as typeof loaded;
   } catch (error) {
-    throw new ConfigError('function.handler_unloadable', `The handler module ${modulePath} could not be loaded: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+    throw new Error(`The handler module ${modulePath} could not be loaded (set DP_FUNCTION_HANDLER to the module that exports the handler): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const handler = loaded.default ?? loaded.handler;
   if (typeof handler !== 'function') {
-    throw new ConfigError('function.handler_invalid', `The handler module ${modulePath} exports no function; export \`default\` (or \`handler\`) as (event, context) => result.`);
+    throw new Error(`The handler module ${modulePath} exports no function; export \`default\` (or \`handler\`) as (event, context) => result.`);
   }
   return handler as FunctionHandler;
 }
 
 async function main(): Promise<void> {
-  const env = getEnv();
-  const log = createLogger();
-  const handler = await loadHandler(env.functionHandler);
-  const server = createFunctionServer({ handler, bodyLimitBytes: env.functionBodyLimitBytes, log });
+  const settings = readServerSettings(process.env, import.meta.dirname);
+  const log = createServerLog({ level: settings.logLevel, fn: settings.functionName });
+  const handler = await loadHandler(settings.handlerPath);
+  const server = createFunctionServer({ handler, bodyLimitBytes: settings.bodyLimitBytes, log });
   server.keepAliveTimeout = 65_000;
 
   // Loopback only: of-watchdog proxies from 127.0.0.1 in the container, the local gateway does the same.
-  server.listen(env.functionPort, '127.0.0.1', () => {
+  server.listen(settings.port, '127.0.0.1', () => {
     const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : env.functionPort;
-    log.info('function.listening', { port, handler: env.functionHandler });
+    const port = typeof address === 'object' && address !== null ? address.port : settings.port;
+    log('info', 'function.listening', { port, handler: settings.handlerPath });
     // The local gateway starts functions on port 0 and learns the port over the IPC channel.
     process.send?.({ type: 'listening', port });
   });
 
   const stop = (signal: string): void => {
-    log.info('function.stopping', { signal });
+    log('info', 'function.stopping', { signal });
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     // of-watchdog gives the process write_timeout to drain; do not outlive it.
@@ -58,6 +54,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  createLogger({ level: 'error', fields: { fn: 'function' } }).error('function.start_failed', { error });
+  createServerLog({ level: 'error', fn: process.env.DP_FUNCTION_NAME || 'function' })('error', 'function.start_failed', { error });
   process.exit(1);
 });

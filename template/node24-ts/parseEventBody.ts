@@ -1,24 +1,25 @@
-import { ValidationError } from '../../shared/platform/errors.ts';
+/** A parsed body, or why the bytes do not match their declared content type. */
+export type ParsedEventBody = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly message: string };
 
 /**
  * Parses a request body the way the node18 template's body parsers do: JSON for
  * `application/json` and `*+json`, a string for `text/*` and for no content type, an object for
  * form posts, the bytes for anything else. An empty body is `undefined`.
  */
-export function parseEventBody(raw: Buffer, contentType: string | undefined): unknown {
+export function parseEventBody(raw: Buffer, contentType: string | undefined): ParsedEventBody {
   if (raw.length === 0) {
-    return undefined;
+    return { ok: true, body: undefined };
   }
   const type = (contentType ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      return JSON.parse(raw.toString('utf8'));
+      return { ok: true, body: JSON.parse(raw.toString('utf8')) };
     } catch {
-      throw new ValidationError('request.invalid_json', `The request body is declared ${type} but is not valid JSON; fix the body or send it as text/plain.`);
+      return { ok: false, message: `The request body is declared ${type} but is not valid JSON; fix the body or send it as text/plain.` };
     }
   }
   if (type.startsWith('text/')) {
-    return raw.toString('utf8');
+    return { ok: true, body: raw.toString('utf8') };
   }
   if (type === 'application/x-www-form-urlencoded') {
     const form: Record<string, string | string[]> = {};
@@ -26,7 +27,7 @@ export function parseEventBody(raw: Buffer, contentType: string | undefined): un
       const seen = form[key];
       form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }
-    return form;
+    return { ok: true, body: form };
   }
-  return raw;
+  return { ok: true, body: raw };
 }

@@ -10,7 +10,7 @@ import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
 import type { StepResult } from '#pipeline/steps.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { callHandler } from './callHandler.ts';

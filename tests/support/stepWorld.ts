@@ -13,7 +13,7 @@ import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import type { MetadataFileText } from '#metadata/validateMetadata.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
 import { createStepHandler } from '#pipeline/createStepHandler.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
 import { runBronzeStep } from '#bronze/runBronzeStep.ts';
 import { runFilesExtract } from '#extract/runFilesExtract.ts';
 import { runGoldStep } from '#gold/runGoldStep.ts';

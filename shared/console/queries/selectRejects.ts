@@ -5,7 +5,12 @@ import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 const rejectRow = z.object({
   run_id: z.string(),
   key: z.unknown(),
-  column_name: z.string(),
+  /** `extract` (the record could not be read) or `silver` (a value did not cast). */
+  layer: z.string(),
+  /** Null for an extract reject, which concerns the whole record. */
+  column_name: z.string().nullable(),
+  /** 1-based line in the file the record came from, when it came from a file. */
+  line: z.number().nullable(),
   value: z.string().nullable(),
   reason: z.string(),
   origin: z.string().nullable(),
@@ -20,7 +25,7 @@ export async function selectRejects(db: CommonQueryMethods, filter: { readonly s
   const total = await db.oneFirst(sql.type(z.object({ total: z.number() }))`
     SELECT count(*)::int AS total FROM platform.rejects WHERE source = ${filter.source} AND dataset = ${filter.dataset} ${run}`);
   const rows = total === 0 ? [] : await db.any(sql.type(rejectRow)`
-    SELECT run_id, key, column_name, value, reason, origin, created_at
+    SELECT run_id, key, layer, column_name, line, value, reason, origin, created_at
     FROM platform.rejects
     WHERE source = ${filter.source} AND dataset = ${filter.dataset} ${run}
     ORDER BY created_at DESC, reject_id DESC

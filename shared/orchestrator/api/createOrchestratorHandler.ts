@@ -1,9 +1,10 @@
 import { PlatformError, ValidationError } from '#platform/errors.ts';
 import { nameSchema } from '#metadata/schema.ts';
-import type { FunctionContext, FunctionEvent, FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionContext, FunctionEvent, FunctionHandler } from '#template/functionContract.ts';
 import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
 import { listRunsQuerySchema, runLogsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
+import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
 import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
 import { toJsonSafe } from '#platform/function/toJsonSafe.ts';
 
@@ -59,10 +60,11 @@ const ROUTE_LIST = 'POST /runs, GET /runs, GET /runs/<id>, GET /runs/<id>/logs, 
 /**
  * Builds the orchestrator's handler: routes the request, parses it with zod, calls the
  * orchestrator, and answers its reply as plain JSON. A cron-connector call (empty POST to `/`
- * with `X-Connector: cron-connector`) is the reconcile tick.
+ * with `X-Connector: cron-connector`) is the reconcile tick. Errors are answered here
+ * (`withErrorReplies`), never thrown to the template.
  */
 export function createOrchestratorHandler(orchestrator: OrchestratorApi): FunctionHandler {
-  return async (event: FunctionEvent, context: FunctionContext) => {
+  return withErrorReplies(async (event: FunctionEvent, context: FunctionContext) => {
     let reply: OrchestratorReply;
     if (isCronInvocation(event) && (event.path === '/' || event.path === '')) {
       reply = await orchestrator.tick({ trigger: 'schedule' });
@@ -80,5 +82,5 @@ export function createOrchestratorHandler(orchestrator: OrchestratorApi): Functi
     }
     context.status(reply.status).succeed(toJsonSafe(reply.body));
     return undefined;
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import type { FunctionEvent } from './functionContract.ts';
+import type { FunctionEvent } from '#template/functionContract.ts';
 
 /** The headers the OpenFaaS cron-connector sends with every scheduled call (its body is empty). */
 export const CRON_HEADERS = Object.freeze({ 'X-Connector': 'cron-connector', 'X-Topic': 'cron-function' });

@@ -3,21 +3,15 @@ import pg from 'pg';
 import { SlonikError } from 'slonik';
 import { z } from 'zod';
 
+import type { FunctionErrorBody } from '#template/functionContract.ts';
 import { translateDatabaseError } from '../db/translateDatabaseError.ts';
 import { PlatformError, TransientError } from '../errors.ts';
 import { translateMongoError } from '../mongo/createMongoClient.ts';
 import { redact } from '../redact.ts';
 import { formatIssues } from './parseInput.ts';
 
-/** The JSON body every function answers with when a request fails. */
-export type ErrorBody = {
-  readonly error: {
-    readonly code: string;
-    readonly message: string;
-    readonly retryable: boolean;
-    readonly context?: Readonly<Record<string, unknown>>;
-  };
-};
+/** The JSON body every function answers with when a request fails (the template's contract defines it). */
+export type ErrorBody = FunctionErrorBody;
 
 export type ErrorResponse = {
   readonly status: number;

@@ -11,11 +11,11 @@ import type { FunctionSchedules } from '#console/consoleContext.ts';
 import { saveInvocationLogs } from '#pipeline/logs/saveInvocationLogs.ts';
 import { sql } from '#platform/db/sql.ts';
 import { escapeHtml } from '#console/html.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
 import { callHandler } from '#support/callHandler.ts';
 import { createLayerHarness, makeDataset, type LayerHarness } from '#support/layers.ts';
 import { syncTestMetadata } from '#support/stepRuns.ts';
-import { createFunctionContext } from '../../../../template/node24-ts/createFunctionContext.ts';
+import { createFunctionContext } from '#template/createFunctionContext.ts';
 
 const SCRIPT = `<script>document.title='pwned'</script>`;
 const IMG = `<img src=x onerror="document.title='pwned'">`;

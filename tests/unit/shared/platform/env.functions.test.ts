@@ -1,4 +1,4 @@
-/** The environment keys of functions, the template server and the local gateway. */
+/** The environment keys of functions and the local gateway (the template's own keys: tests/unit/template). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +10,8 @@ import { loadEnv } from '#platform/env.ts';
 import { ConfigError } from '#platform/errors.ts';
 import { redact } from '#platform/redact.ts';
 
-test('defaults: port 3000, 5 MiB bodies, 40 s budget, local gateway on 8080 with user admin and one async job at a time', () => {
+test('defaults: 40 s budget, local gateway on 8080 with user admin and one async job at a time', () => {
   const env = loadEnv({});
-  assert.is(env.functionPort, 3000);
-  assert.is(env.functionHandler, undefined);
-  assert.is(env.functionBodyLimitBytes, 5 * 1024 * 1024);
   assert.is(env.stepBudgetMs, 40_000);
   assert.is(env.gatewayUrl, 'http://127.0.0.1:8080');
   assert.is(env.gatewayPort, 8080);
@@ -50,7 +47,7 @@ test('bad values are ConfigErrors naming the key and the fix', () => {
     [{ DP_GATEWAY_URL: 'ftp://gateway' }, 'DP_GATEWAY_URL', /http: or https:/],
     [{ DP_RAW_STORE_URL: 'gs://bucket' }, 'DP_RAW_STORE_URL', /file: or s3:/],
     [{ DP_GATEWAY_USER: 'a:b' }, 'DP_GATEWAY_USER', /":"/],
-    [{ DP_FUNCTION_PORT: '70000' }, 'DP_FUNCTION_PORT', /TCP port/],
+    [{ DP_GATEWAY_PORT: '70000' }, 'DP_GATEWAY_PORT', /TCP port/],
   ];
   for (const [source, key, fix] of cases) {
     try {
@@ -64,10 +61,9 @@ test('bad values are ConfigErrors naming the key and the fix', () => {
   }
 });
 
-test('DP_FUNCTION_PORT=0 asks for a free port; the gateway URL loses its trailing slash', () => {
-  const env = loadEnv({ DP_FUNCTION_PORT: '0', DP_GATEWAY_URL: 'http://gateway.openfaas:8080/' });
-  assert.is(env.functionPort, 0);
-  assert.is(env.gatewayUrl, 'http://gateway.openfaas:8080');
+test('the gateway URL loses its trailing slash', () => {
+  const env = loadEnv({ DP_GATEWAY_URL: 'http://gateway:8080/' });
+  assert.is(env.gatewayUrl, 'http://gateway:8080');
 });
 
 test.run();

@@ -1,18 +1,19 @@
-/** The template's server over real HTTP on 127.0.0.1, with handlers written for the node18 contract. */
+/**
+ * The template's server over real HTTP on 127.0.0.1, with handlers written for the node18 contract.
+ * The template knows nothing of the platform: its own replies are the last resorts.
+ */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
-import { createLogger } from '#platform/log.ts';
-import { registerSecretValue } from '#platform/redact.ts';
-import type { FunctionHandler } from '#platform/function/functionContract.ts';
-import { createFunctionServer } from '../../../../template/node24-ts/createFunctionServer.ts';
+import { createFunctionServer } from '#template/createFunctionServer.ts';
+import type { FunctionHandler } from '#template/functionContract.ts';
+import { createServerLog } from '#template/serverLog.ts';
 
 const lines: string[] = [];
-const log = createLogger({ level: 'debug', fields: { fn: 'test' }, sink: (line) => lines.push(line) });
+const log = createServerLog({ level: 'debug', fn: 'test', sink: (line) => lines.push(line) });
 
 async function serve(handler: FunctionHandler, bodyLimitBytes = 1024): Promise<{ url: string; close: () => Promise<void> }> {
   const server: http.Server = createFunctionServer({ handler, bodyLimitBytes, log });
@@ -95,28 +96,7 @@ test('a returned object is JSON with its content type; a string is text; status 
   );
 });
 
-test('thrown platform errors answer their status with {error: {code, message, retryable}}; TransientError adds Retry-After', async () => {
-  await withServer(
-    (event) => {
-      if (event.path === '/bad') throw new ValidationError('request.invalid', 'runId is missing.');
-      if (event.path === '/later') throw new TransientError('source.rate_limited', 'The API asked us to wait.', { retryAfterMs: 2500 });
-      throw new PlatformError('step.unavailable', 'Not in this build.', { status: 501 });
-    },
-    async (url) => {
-      const bad = await fetch(`${url}/bad`);
-      assert.is(bad.status, 400);
-      assert.equal(await bad.json(), { error: { code: 'request.invalid', message: 'runId is missing.', retryable: false } });
-      const later = await fetch(`${url}/later`);
-      assert.is(later.status, 503);
-      assert.is(later.headers.get('retry-after'), '3');
-      assert.is(((await later.json()) as { error: { retryable: boolean } }).error.retryable, true);
-      const unavailable = await fetch(url);
-      assert.is(unavailable.status, 501);
-    },
-  );
-});
-
-test('an unknown error is a 500 with a generic message: no stack, no foreign message; the log keeps the details', async () => {
+test('a thrown error is a 500 `internal` with a generic message: no stack, no foreign message; the log line keeps the details', async () => {
   lines.length = 0;
   await withServer(
     () => {
@@ -126,11 +106,29 @@ test('an unknown error is a 500 with a generic message: no stack, no foreign mes
       const response = await fetch(url, { method: 'POST' });
       assert.is(response.status, 500);
       const text = await response.text();
-      assert.is((JSON.parse(text) as { error: { code: string } }).error.code, 'internal');
+      assert.equal(JSON.parse(text), { error: { code: 'internal', message: 'The function failed unexpectedly; the function log has the details (faas-cli logs <function>).', retryable: false } });
       assert.not.match(text, /Cannot read|handler\.js|TypeError/);
     },
   );
-  assert.ok(lines.some((line) => line.includes('function.failed') && line.includes('Cannot read properties')), 'the log line has the cause');
+  const failed = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === 'function.failed');
+  assert.ok(failed !== undefined, 'a function.failed line');
+  assert.is(failed.level, 'error');
+  assert.is(failed.fn, 'test');
+  assert.is(failed.status, 500);
+  assert.match(JSON.stringify(failed.error), /Cannot read properties/);
+});
+
+test('a thrown error that carries a status is still a 500: mapping errors is the handler\'s business', async () => {
+  await withServer(
+    () => {
+      throw Object.assign(new Error('Run r9 does not exist.'), { status: 404, code: 'run.not_found' });
+    },
+    async (url) => {
+      const response = await fetch(url);
+      assert.is(response.status, 500);
+      assert.is(((await response.json()) as { error: { code: string } }).error.code, 'internal');
+    },
+  );
 });
 
 test('a value that cannot be serialised (a bigint) is a 500, not a hung request', async () => {
@@ -143,10 +141,12 @@ test('a value that cannot be serialised (a bigint) is a 500, not a hung request'
   );
 });
 
-test('context.fail answers 500 (or the status set) with the message as function.failed', async () => {
+test('context.fail: a text is the message of function.failed (500 or the status set); an error body passes as it is; an Error shows nothing of itself', async () => {
   await withServer(
     (event, context) => {
       if (event.path === '/teapot') context.status(418).fail('short and stout');
+      else if (event.path === '/body') context.status(409).headers({ 'retry-after': '2' }).fail({ error: { code: 'step.in_progress', message: 'Running.', retryable: true } });
+      else if (event.path === '/error') context.fail(new Error('password=hunter2'));
       else context.fail('it broke');
     },
     async (url) => {
@@ -155,20 +155,13 @@ test('context.fail answers 500 (or the status set) with the message as function.
       assert.equal(await failed.json(), { error: { code: 'function.failed', message: 'it broke', retryable: false } });
       const teapot = await fetch(`${url}/teapot`);
       assert.is(teapot.status, 418);
-    },
-  );
-});
-
-test('registered secret values never reach an error body', async () => {
-  registerSecretValue('s3cr3t-token-value');
-  await withServer(
-    () => {
-      throw new ValidationError('source.bad_token', 'Token s3cr3t-token-value was refused.', { context: { token: 's3cr3t-token-value' } });
-    },
-    async (url) => {
-      const text = await (await fetch(url)).text();
-      assert.not.match(text, /s3cr3t-token-value/);
-      assert.match(text, /\[redacted\]/);
+      const body = await fetch(`${url}/body`);
+      assert.is(body.status, 409);
+      assert.is(body.headers.get('retry-after'), '2');
+      assert.equal(await body.json(), { error: { code: 'step.in_progress', message: 'Running.', retryable: true } });
+      const error = await fetch(`${url}/error`);
+      assert.is(error.status, 500);
+      assert.not.match(await error.text(), /hunter2/);
     },
   );
 });

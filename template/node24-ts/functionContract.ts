@@ -1,10 +1,13 @@
 /**
- * The handler contract of our OpenFaaS template (`template/node24-ts`), the same as the upstream
- * node18 template: a function module exports `handler(event, context)`. The handler either
- * returns a value (sent as the response body) or calls `context.succeed` / `context.fail`.
+ * The handler contract of this template, the same as the upstream node18 template: a function
+ * module exports `handler(event, context)`. The handler either returns a value (sent as the
+ * response body) or calls `context.succeed` / `context.fail`.
  *
  * One addition: `event.rawBody` holds the request bytes as received, which webhook signature
  * checks need (a parsed-and-re-serialised body no longer matches the signature).
+ *
+ * The template owns these types; code outside it imports them with `import type` only, which
+ * Node erases when it strips the types, so nothing outside the template is needed at run time.
  */
 
 /** Header names are lower case, as Node delivers them. */
@@ -42,3 +45,18 @@ export type FunctionContext = {
 
 /** What `functions/<name>/handler.ts` exports (as `default` or as `handler`). */
 export type FunctionHandler = (event: FunctionEvent, context: FunctionContext) => unknown;
+
+/**
+ * The JSON body of every failed request: the template's own last-resort replies (a body too
+ * large or not parseable, a thrown error, `fail()`), and the error replies a handler builds.
+ */
+export type FunctionErrorBody = {
+  readonly error: {
+    /** Stable, dotted, machine-readable: `request.too_large`, `function.failed`, `internal`, … */
+    readonly code: string;
+    readonly message: string;
+    /** Whether the same request may succeed later. */
+    readonly retryable: boolean;
+    readonly context?: Readonly<Record<string, unknown>>;
+  };
+};
