@@ -1,7 +1,7 @@
 import { statusColour } from './consoleStyle.ts';
 import { consolePath, formatSpan, formatTime, spanMs, targetName } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
-import type { ConsoleRun } from './queries/selectConsoleRuns.ts';
+import type { ConsoleRun } from './listConsoleRuns.ts';
 
 const STEPS_MS = [1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3, 3600e3, 7200e3, 10800e3, 21600e3, 43200e3, 86400e3, 172800e3, 604800e3];
 
@@ -44,7 +44,7 @@ function draw(runs: readonly ConsoleRun[], layout: Layout, base: string, now: nu
   const bars = [...runs].sort((a, b) => Number(a.status === 'skipped') - Number(b.status === 'skipped')).map((run) => {
     const y = TOP + lanes.indexOf(targetName(run)) * layout.lane + layout.barTop;
     const took = formatSpan(spanMs(run.started_at, run.finished_at, now));
-    const tip = `${targetName(run)} · ${run.status} · ${run.trigger} · ${formatTime(run.created_at)} UTC${run.status === 'skipped' ? '' : ` · ${took}`}`;
+    const tip = `${targetName(run)} · ${run.status} · ${run.trigger_kind} · ${formatTime(run.created_at)} UTC${run.status === 'skipped' ? '' : ` · ${took}`}`;
     const href = consolePath(base, 'runs', run.run_id);
     if (run.status === 'skipped') {
       const cx = x(run.created_at.getTime());

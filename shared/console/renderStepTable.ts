@@ -1,4 +1,4 @@
-import type { RunStepView } from '#orchestrator/api/selectRunSteps.ts';
+import type { StepView } from '#orchestrator/api/runViews.ts';
 import { formatCount, formatSpan, formatTime, readErrorRecord, statusBadge } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
 import { renderErrorBox } from './renderErrorBox.ts';
@@ -15,7 +15,7 @@ function describeDetail(detail: Readonly<Record<string, unknown>>): string {
 }
 
 /** A run's step chunks: status, attempts, times, the seven counts, detail and error with its hint. */
-export function renderStepTable(steps: readonly RunStepView[], now: number): Html {
+export function renderStepTable(steps: readonly StepView[], now: number): Html {
   if (steps.length === 0) return html`<p class="muted">No step has been dispatched yet.</p>`;
   return html`<div class="scroll"><table><thead><tr><th>Step</th><th>Status</th><th class="num">Attempt</th><th class="hide-narrow">Function</th><th>Started (UTC)</th><th class="num">Duration</th>
 ${COUNTS.map((name) => html`<th class="num">${name}</th>`)}</tr></thead><tbody>
@@ -26,7 +26,7 @@ ${steps.map((step) => {
   return html`<tr class="${step.status === 'failed' ? 'failed' : ''}"><td><b>${step.step}</b>${step.chunk > 0 ? ` #${step.chunk}` : ''}</td><td>${statusBadge(step.status)}</td>
 <td class="num">${step.attempt}</td><td class="hide-narrow">${step.function ?? '-'}</td><td class="small">${formatTime(step.started_at)}</td>
 <td class="num">${formatSpan(step.duration_ms ?? running)}</td>
-${COUNTS.map((name) => html`<td class="num">${formatCount(step.counts[name] ?? 0)}</td>`)}</tr>
+${COUNTS.map((name) => html`<td class="num">${formatCount(step.counts[name])}</td>`)}</tr>
 ${detail === '' && error === null && step.next_attempt_at === null ? '' : html`<tr class="${step.status === 'failed' ? 'failed' : ''}"><td></td><td colspan="${5 + COUNTS.length}" class="small">${detail === '' ? '' : html`<div class="muted">${detail}</div>`}${step.next_attempt_at === null ? '' : html`<div>next attempt at ${formatTime(step.next_attempt_at)} UTC</div>`}${renderErrorBox(step.error, 'Step error')}</td></tr>`}`;
 })}
 </tbody></table></div>`;

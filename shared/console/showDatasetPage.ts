@@ -1,7 +1,6 @@
 import { getDataset } from '#metadata/catalog/getDataset.ts';
 import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
 import { silverTableName } from '#metadata/silverTableName.ts';
-import { selectDatasetStatus } from '#orchestrator/api/selectDatasetStatus.ts';
 import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
 import { hexToUuid } from '#pipeline/records/hash128.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
@@ -10,7 +9,8 @@ import { consolePath, formatAgo, formatCount, formatTime } from './consoleFormat
 import { describeFreshness } from './describeFreshness.ts';
 import { html, type Html } from './html.ts';
 import { countSilverVersions } from './queries/countSilverVersions.ts';
-import { selectConsoleRuns } from './queries/selectConsoleRuns.ts';
+import { listConsoleRuns } from './listConsoleRuns.ts';
+import { readTargetStates } from './readTargetStates.ts';
 import { selectKeyHistory } from './queries/selectKeyHistory.ts';
 import { selectRejects } from './queries/selectRejects.ts';
 import { selectRowsOverTime } from './queries/selectRowsOverTime.ts';
@@ -36,16 +36,16 @@ export async function showDatasetPage(context: ConsoleContext, source: string, d
   const ref = { source: catalog.source, dataset: catalog.dataset };
   const plan = resolveDatasetColumns(ref);
   const table = silverTableName(source, dataset);
-  const [counts, points, runs, rejects, status, version, schedules] = await Promise.all([
+  const [counts, points, runs, rejects, stateOf, version, schedules] = await Promise.all([
     countSilverVersions(context.pool, table),
     selectRowsOverTime(context.pool, table),
-    selectConsoleRuns(context.pool, { source, dataset, limit: 20 }),
+    listConsoleRuns(context.pool, { source, dataset, limit: 20 }),
     selectRejects(context.pool, { source, dataset, limit: 50 }),
-    selectDatasetStatus(context.pool),
+    readTargetStates(context.pool),
     getCurrentMetadataVersion(context.pool),
     context.functionSchedules(),
   ]);
-  const row = status.find((entry) => entry.source === source && entry.dataset === dataset);
+  const state = stateOf('dataset', source, dataset);
   const schedule = effectiveSchedule(catalog.dataset.trigger?.schedule ?? null, catalog.source.connector, schedules);
 
   const keyValues = plan.key.map((column) => ({ column, value: queryText(query, `key.${column.name}`) }));
@@ -75,8 +75,8 @@ ${fact('Current rows', counts === null ? '-' : formatCount(counts.current))}
 ${fact('Deleted keys', counts === null ? '-' : formatCount(counts.deleted))}
 ${fact('Versions kept', counts === null ? '-' : formatCount(counts.versions))}
 ${fact('Rejects', formatCount(rejects.total))}
-${fact('Last success', formatAgo(row?.last_success_at ?? null, now))}
-${fact('Freshness', renderFreshness(describeFreshness(schedule, row?.last_success_at ?? null, now), schedule, now))}
+${fact('Last success', formatAgo(state.lastSuccessAt, now))}
+${fact('Freshness', renderFreshness(describeFreshness(schedule, state.lastSuccessAt, now), schedule, now))}
 ${fact('Metadata', html`v${catalog.changedVersion}<div class="muted small">definition from version ${catalog.changedVersion}; catalog at ${version?.versionId ?? '-'}</div>`)}
 ${fact('Key', definition.key.join(', '))}
 </div>

@@ -8,6 +8,7 @@ import { consolePath, formatAgo, formatCount, formatTime, formatUntil, statusBad
 import { describeFreshness, type Freshness } from './describeFreshness.ts';
 import { html, type Html } from './html.ts';
 import { countSilverVersions } from './queries/countSilverVersions.ts';
+import { readTargetStates } from './readTargetStates.ts';
 import { selectDatasetFacts } from './queries/selectDatasetFacts.ts';
 
 /** A freshness state as a badge, with the next fire time. */
@@ -28,12 +29,13 @@ export function effectiveSchedule(own: string | null, connector: string, functio
 /** `/datasets` — every active dataset with its freshness against its schedule, rows, versions and rejects, and every gold model. */
 export async function showDatasetsPage(context: ConsoleContext): Promise<{ readonly title: string; readonly body: Html }> {
   const now = context.now();
-  const [datasets, models, facts, version, schedules] = await Promise.all([
+  const [datasets, models, facts, version, schedules, stateOf] = await Promise.all([
     selectDatasetStatus(context.pool),
     selectModelStatus(context.pool),
     selectDatasetFacts(context.pool),
     getCurrentMetadataVersion(context.pool),
     context.functionSchedules(),
+    readTargetStates(context.pool),
   ]);
   const counts = await Promise.all(datasets.map((row) => countSilverVersions(context.pool, silverTableName(row.source, row.dataset))));
   const goldRows = await Promise.all(models.map((row) => countGoldRows(context.pool, row.model)));
@@ -44,10 +46,10 @@ ${datasets.map((row, index) => {
   const count = counts[index] ?? null;
   const fact = facts.find((entry) => entry.source === row.source && entry.dataset === row.dataset);
   const schedule = effectiveSchedule(row.schedule, row.connector, schedules);
-  const status = row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run');
+  const state = stateOf('dataset', row.source, row.dataset);
   return html`<tr><td><a href="${consolePath(context.base, 'datasets', row.source, row.dataset)}"><b>${row.source}.${row.dataset}</b></a><div class="muted small">${row.connector}</div></td>
-<td>${row.last_run === null ? statusBadge(status) : html`<a href="${consolePath(context.base, 'runs', row.active_run_id ?? row.last_run.run_id)}">${statusBadge(status)}</a><div class="muted small">${formatAgo(row.last_run.finished_at ?? row.last_run.created_at, now)}</div>`}</td>
-<td>${renderFreshness(describeFreshness(schedule, row.last_success_at, now), schedule, now)}</td>
+<td>${state.lastRun === null ? statusBadge(state.status) : html`<a href="${consolePath(context.base, 'runs', state.activeRunId ?? state.lastRun.run_id)}">${statusBadge(state.status)}</a><div class="muted small">${formatAgo(state.lastRun.finished_at ?? state.lastRun.created_at, now)}</div>`}</td>
+<td>${renderFreshness(describeFreshness(schedule, state.lastSuccessAt, now), schedule, now)}</td>
 <td class="num">${count === null ? '-' : formatCount(count.current)}</td><td class="num">${count === null ? '-' : formatCount(count.deleted)}</td><td class="num">${count === null ? '-' : formatCount(count.versions)}</td>
 <td class="num">${fact === undefined || fact.rejects === 0 ? '0' : html`<a href="${consolePath(context.base, 'datasets', row.source, row.dataset)}#rejects">${formatCount(fact.rejects)}</a>`}</td>
 <td class="hide-narrow">${row.load}</td><td class="num hide-narrow">${fact === undefined ? '-' : `v${fact.changed_version}`}</td></tr>`;
@@ -56,10 +58,10 @@ ${datasets.map((row, index) => {
 <h2>Gold models</h2>
 <div class="scroll"><table><thead><tr><th>Model</th><th>Reads</th><th>Last run</th><th>Built</th><th class="num">Rows</th></tr></thead><tbody>
 ${models.map((row, index) => {
-  const status = row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run');
+  const state = stateOf('gold', 'gold', row.model);
   return html`<tr><td><a href="${consolePath(context.base, 'datasets', 'gold', row.model)}"><b>gold.${row.model}</b></a></td><td class="small">${row.depends_on.join(', ')}</td>
-<td>${row.last_run === null ? statusBadge(status) : html`<a href="${consolePath(context.base, 'runs', row.active_run_id ?? row.last_run.run_id)}">${statusBadge(status)}</a>`}</td>
-<td class="small">${formatAgo(row.last_success_at, now)}</td><td class="num">${formatCount(goldRows[index] ?? null)}</td></tr>`;
+<td>${state.lastRun === null ? statusBadge(state.status) : html`<a href="${consolePath(context.base, 'runs', state.activeRunId ?? state.lastRun.run_id)}">${statusBadge(state.status)}</a>`}</td>
+<td class="small">${formatAgo(state.lastSuccessAt, now)}</td><td class="num">${formatCount(goldRows[index] ?? null)}</td></tr>`;
 })}
 </tbody></table></div>`;
   return { title: 'Datasets', body };

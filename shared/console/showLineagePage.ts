@@ -7,6 +7,7 @@ import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatAgo } from './consoleFormat.ts';
 import { STATUS_COLOURS, statusColour } from './consoleStyle.ts';
 import { html, type Html } from './html.ts';
+import { readTargetStates } from './readTargetStates.ts';
 import { layoutLineage, NODE_HEIGHT, NODE_WIDTH, type LineageEdge, type LineageNode, type PlacedNode } from './layoutLineage.ts';
 
 const lineageQuerySchema = z.object({ focus: z.string().max(200).optional() });
@@ -49,25 +50,25 @@ function renderNode(node: PlacedNode, dimmed: boolean, focused: boolean): Html {
 export async function showLineagePage(context: ConsoleContext, query: unknown): Promise<{ readonly title: string; readonly body: Html }> {
   const { focus } = parseInput(lineageQuerySchema, query, 'The lineage page query', 'Allowed: focus (a dataset `source.dataset` or `gold.model`).');
   const now = context.now();
-  const [datasets, models] = await Promise.all([selectDatasetStatus(context.pool), selectModelStatus(context.pool)]);
+  const [datasets, models, stateOf] = await Promise.all([selectDatasetStatus(context.pool), selectModelStatus(context.pool), readTargetStates(context.pool)]);
   const nodes: LineageNode[] = [];
   const edges: LineageEdge[] = [];
   const sourceNames = [...new Set(datasets.map((row) => row.source))];
   for (const source of sourceNames) {
     const own = datasets.filter((row) => row.source === source);
-    const statuses = own.map((row) => (row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run')));
+    const statuses = own.map((row) => stateOf('dataset', row.source, row.dataset).status);
     nodes.push({ id: `source:${source}`, kind: 'source', label: source, status: worstStatus(statuses), note: `${own[0]?.connector ?? ''} source`, href: `${context.base}/?source=${encodeURIComponent(source)}` });
   }
   for (const row of datasets) {
     const id = `${row.source}.${row.dataset}`;
-    const status = row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run');
-    nodes.push({ id, kind: 'dataset', label: id, status, note: row.last_run === null ? '' : formatAgo(row.last_run.finished_at ?? row.last_run.created_at, now), href: consolePath(context.base, 'datasets', row.source, row.dataset) });
+    const state = stateOf('dataset', row.source, row.dataset);
+    nodes.push({ id, kind: 'dataset', label: id, status: state.status, note: state.lastRun === null ? '' : formatAgo(state.lastRun.finished_at ?? state.lastRun.created_at, now), href: consolePath(context.base, 'datasets', row.source, row.dataset) });
     edges.push({ from: `source:${row.source}`, to: id });
   }
   for (const row of models) {
     const id = `gold.${row.model}`;
-    const status = row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run');
-    nodes.push({ id, kind: 'model', label: id, status, note: row.last_run === null ? '' : formatAgo(row.last_run.finished_at ?? row.last_run.created_at, now), href: consolePath(context.base, 'datasets', 'gold', row.model) });
+    const state = stateOf('gold', 'gold', row.model);
+    nodes.push({ id, kind: 'model', label: id, status: state.status, note: state.lastRun === null ? '' : formatAgo(state.lastRun.finished_at ?? state.lastRun.created_at, now), href: consolePath(context.base, 'datasets', 'gold', row.model) });
     for (const upstream of row.depends_on) edges.push({ from: upstream, to: id });
   }
   const known = new Set(nodes.map((node) => node.id));

@@ -1,10 +1,11 @@
 import { countGoldRows } from '#orchestrator/api/countGoldRows.ts';
 import { selectModelStatus } from '#orchestrator/api/selectModelStatus.ts';
+import { readTargetStates } from './readTargetStates.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
-import { selectConsoleRuns } from './queries/selectConsoleRuns.ts';
+import { listConsoleRuns } from './listConsoleRuns.ts';
 import { selectGoldModel } from './queries/selectGoldModel.ts';
 import { renderRunTable } from './showRunsPage.ts';
 
@@ -21,19 +22,19 @@ export async function showModelPage(context: ConsoleContext, name: string): Prom
   const now = context.now();
   const model = await selectGoldModel(context.pool, name);
   if (model === null) throw new NotFoundError('console.model_not_found', `There is no gold model \`${name}\` in the catalog; the datasets page lists the models there are.`);
-  const [rows, runs, statuses] = await Promise.all([
+  const [rows, runs, statuses, stateOf] = await Promise.all([
     countGoldRows(context.pool, name),
-    selectConsoleRuns(context.pool, { source: 'gold', dataset: name, limit: 20 }),
+    listConsoleRuns(context.pool, { source: 'gold', dataset: name, limit: 20 }),
     selectModelStatus(context.pool),
+    readTargetStates(context.pool),
   ]);
-  const status = statuses.find((entry) => entry.model === name);
   const readers = statuses.filter((entry) => entry.depends_on.includes(`gold.${name}`));
   const body = html`<h1>gold.${name} <span class="muted small">gold model</span></h1>
 ${model.retired_at === null ? '' : html`<div class="error">Retired from the metadata on ${formatTime(model.retired_at)} UTC.</div>`}
 ${model.description === null ? '' : html`<p>${model.description}</p>`}
 <div class="facts">
 ${fact('Rows', formatCount(rows))}
-${fact('Built', formatAgo(status?.last_success_at ?? null, now))}
+${fact('Built', formatAgo(stateOf('gold', 'gold', name).lastSuccessAt, now))}
 ${fact('Reads', html`${model.depends_on.map((upstream, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, upstream)}`)}`)}
 ${fact('Read by', readers.length === 0 ? '-' : html`${readers.map((reader, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, `gold.${reader.model}`)}`)}`)}
 ${fact('Metadata', `v${model.changed_version}`)}

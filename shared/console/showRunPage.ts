@@ -1,8 +1,9 @@
 import { NotFoundError } from '#platform/errors.ts';
+import { toStepView } from '#orchestrator/api/runViews.ts';
 import { selectRunEvents } from '#orchestrator/api/selectRunEvents.ts';
-import { selectRuns } from '#orchestrator/api/selectRuns.ts';
-import { selectRunSteps } from '#orchestrator/api/selectRunSteps.ts';
-import { selectSkippedRuns } from '#orchestrator/api/selectSkippedRuns.ts';
+import { getRun } from '#pipeline/runStore/getRun.ts';
+import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
+import { listSkippedRuns } from '#pipeline/runStore/listSkippedRuns.ts';
 import { selectInvocationLogs } from '#pipeline/logs/selectInvocationLogs.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatCount, formatSpan, formatTime, spanMs, statusBadge, targetName } from './consoleFormat.ts';
@@ -19,17 +20,17 @@ const fact = (label: string, value: Html | string): Html => html`<div class="fac
 /** `/runs/<id>` — one run: its facts, error and hint, every step chunk with attempts and counts, the events it emitted, its rejects, and the log lines of each invocation. */
 export async function showRunPage(context: ConsoleContext, runId: string): Promise<{ readonly title: string; readonly body: Html }> {
   if (!RUN_ID.test(runId)) throw new NotFoundError('console.run_not_found', `${JSON.stringify(runId)} is not a run id; run ids hold letters, digits, _, . and -.`);
-  const [run] = await selectRuns(context.pool, { runId, limit: 1 });
-  if (run === undefined) throw new NotFoundError('console.run_not_found', `Run ${runId} does not exist (or was deleted); the runs page lists the ones there are.`);
+  const run = await getRun(context.pool, runId);
+  if (run === null) throw new NotFoundError('console.run_not_found', `Run ${runId} does not exist (or was deleted); the runs page lists the ones there are.`);
   const now = context.now();
   const [steps, events, skipped, logs, rejects] = await Promise.all([
-    selectRunSteps(context.pool, runId),
+    listRunSteps(context.pool, [runId]).then((rows) => rows.map(toStepView)),
     selectRunEvents(context.pool, runId),
-    selectSkippedRuns(context.pool, runId),
+    listSkippedRuns(context.pool, runId).then((rows) => rows.map((row) => row.run_id)),
     selectInvocationLogs(context.pool, runId, { limit: 5000 }),
     run.kind === 'dataset' ? selectRejects(context.pool, { source: run.source, dataset: run.dataset, runId, limit: 20 }) : Promise.resolve({ total: 0, rows: [] }),
   ]);
-  const trigger = Object.keys(run.trigger_detail).length === 0 ? run.trigger : `${run.trigger} (${Object.entries(run.trigger_detail).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
+  const trigger = Object.keys(run.trigger_detail).length === 0 ? run.trigger_kind : `${run.trigger_kind} (${Object.entries(run.trigger_detail).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ')})`;
   const datasetLink = consolePath(context.base, 'datasets', run.source, run.dataset);
   const body = html`<h1>${statusBadge(run.status)} <a href="${datasetLink}">${targetName(run)}</a> <span class="mono muted small">${run.run_id}</span></h1>
 ${renderErrorBox(run.error, 'Run failed')}

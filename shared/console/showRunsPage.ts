@@ -6,9 +6,9 @@ import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatCount, formatSpan, formatTime, readErrorRecord, spanMs, statusBadge, targetName } from './consoleFormat.ts';
 import { STATUS_COLOURS, statusColour } from './consoleStyle.ts';
 import { html, type Html } from './html.ts';
-import { countRunsByStatus } from './queries/countRunsByStatus.ts';
+import { countRunsByStatus } from '#pipeline/runStore/countRunsByStatus.ts';
 import { listSourceNames } from './queries/listSourceNames.ts';
-import { selectConsoleRuns, type ConsoleRun } from './queries/selectConsoleRuns.ts';
+import { listConsoleRuns, type ConsoleRun } from './listConsoleRuns.ts';
 import { renderRunTimeline } from './renderRunTimeline.ts';
 
 const STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
@@ -24,7 +24,7 @@ export function describeRunCounts(run: Pick<ConsoleRun, 'counts'>): string {
   const counts = run.counts;
   if (counts === null) return '';
   if (counts.step === 'gold') return `${formatCount(counts.inserted)} rows built`;
-  const parts = (['inserted', 'updated', 'closed', 'deleted', 'rejected'] as const).flatMap((name) => (Number(counts[name] ?? 0) > 0 ? [`${formatCount(counts[name])} ${name}`] : []));
+  const parts = (['inserted', 'updated', 'closed', 'deleted', 'rejected'] as const).flatMap((name) => (counts[name] > 0 ? [`${formatCount(counts[name])} ${name}`] : []));
   return parts.length === 0 ? `${formatCount(counts.read)} read, nothing changed` : parts.join(', ');
 }
 
@@ -45,7 +45,7 @@ ${runs.map((run) => {
   return html`<tr class="${run.status === 'failed' ? 'failed' : ''}"><td>${statusBadge(run.status)}</td>
 <td><a href="${consolePath(base, 'datasets', run.source, run.dataset)}">${targetName(run)}</a></td>
 <td class="mono small nowrap"><a href="${consolePath(base, 'runs', run.run_id)}">${run.run_id}</a>${run.retries > 0 ? html` <span class="muted">(${run.retries} ${run.retries === 1 ? 'retry' : 'retries'})</span>` : ''}</td>
-<td class="hide-narrow">${run.trigger}</td><td class="small nowrap">${formatTime(run.created_at)}</td>
+<td class="hide-narrow">${run.trigger_kind}</td><td class="small nowrap">${formatTime(run.created_at)}</td>
 <td class="num">${bar}${formatSpan(took)}</td><td class="small wide">${noteOf(run, base)}</td></tr>`;
 })}
 </tbody></table></div>`;
@@ -56,11 +56,11 @@ export async function showRunsPage(context: ConsoleContext, query: unknown): Pro
   const filter = parseInput(runsQuerySchema, query, 'The runs page query', 'Allowed: source, status (pending, running, succeeded, failed, skipped), limit (1–500).');
   const now = context.now();
   const [runs, byStatus, sources] = await Promise.all([
-    selectConsoleRuns(context.pool, { limit: filter.limit, ...(filter.source === undefined ? {} : { source: filter.source }), ...(filter.status === undefined ? {} : { status: filter.status }) }),
+    listConsoleRuns(context.pool, { limit: filter.limit, ...(filter.source === undefined ? {} : { source: filter.source }), ...(filter.status === undefined ? {} : { status: filter.status }) }),
     countRunsByStatus(context.pool, filter.source),
     listSourceNames(context.pool),
   ]);
-  const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+  const total = Object.values(byStatus).reduce((sum, count) => sum + (count ?? 0), 0);
   const body = html`<h1>Runs</h1>
 <form class="filters" method="get" action="${context.base}/">
 <label>Source<select name="source"><option value="">all</option>${sources.map((source) => html`<option value="${source}" ${source === filter.source ? html`selected` : ''}>${source}</option>`)}</select></label>

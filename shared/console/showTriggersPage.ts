@@ -3,7 +3,7 @@ import { nextScheduleSlot } from '#orchestrator/schedule/nextScheduleSlot.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatTime, formatUntil, statusBadge, targetName } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
-import { selectConsoleRuns, type ConsoleRun } from './queries/selectConsoleRuns.ts';
+import { listConsoleRuns, type ConsoleRun } from './listConsoleRuns.ts';
 import { selectRecentEvents } from './queries/selectRecentEvents.ts';
 import { selectScheduleSlots } from './queries/selectScheduleSlots.ts';
 
@@ -37,9 +37,9 @@ export async function showTriggersPage(context: ConsoleContext): Promise<{ reado
     context.functionSchedules(),
     selectDatasetStatus(context.pool),
     selectScheduleSlots(context.pool),
-    selectConsoleRuns(context.pool, { trigger: 'webhook', limit: 20 }),
+    listConsoleRuns(context.pool, { triggerKind: 'webhook', limit: 20 }),
     selectRecentEvents(context.pool, 30),
-    selectConsoleRuns(context.pool, { status: 'skipped', limit: 30 }),
+    listConsoleRuns(context.pool, { status: 'skipped', limit: 30 }),
   ]);
   const scheduled = datasets.filter((row) => row.schedule !== null);
   const body = html`<h1>Triggers</h1>
@@ -66,6 +66,6 @@ ${events.map((event) => {
 })}
 </tbody></table></div>`}
 <h2>Skipped triggers <span class="muted small">a trigger that came while its dataset had an active run</span></h2>
-${runList(context.base, skipped, 'None skipped.', (run) => (run.skipped_for === null ? run.trigger : html`${run.trigger} trigger; ${runLink(context.base, run.skipped_for)} was active`))}`;
+${runList(context.base, skipped, 'None skipped.', (run) => (run.skipped_for === null ? run.trigger_kind : html`${run.trigger_kind} trigger; ${runLink(context.base, run.skipped_for)} was active`))}`;
   return { title: 'Triggers', body };
 }

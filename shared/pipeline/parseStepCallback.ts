@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 import type { StepCallback } from '#orchestrator/api/orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
-import { STEP_NAMES, stepResultSchema } from './steps.ts';
+import { STEP_NAMES } from './pipeline.ts';
+import { stepResultSchema } from './steps.ts';
 import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { redactAndCut } from '#platform/redact.ts';
 import type { FunctionEvent } from '#template/functionContract.ts';

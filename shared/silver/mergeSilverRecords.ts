@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
-import { fixRunBoundary } from '#pipeline/runs/fixRunBoundary.ts';
-import { getRun } from '#pipeline/runs/getRun.ts';
-import { recordStepResult } from '#pipeline/runs/recordStepResult.ts';
-import { recordStepStart } from '#pipeline/runs/recordStepStart.ts';
-import type { StepCounts } from '#pipeline/runs/runRecords.ts';
+import { fixRunBoundary } from '#pipeline/runStore/fixRunBoundary.ts';
+import { getRun } from '#pipeline/runStore/getRun.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
@@ -35,19 +33,11 @@ export type MergeSilverRecordsOptions = {
   /** Boundary to fix when the run has none yet (backfills, tests). Default: the transaction's start time. */
   readonly boundaryAt?: Date;
   /**
-   * Whether the merge records its step in platform.run_steps itself: started, then its counts in the
-   * merge transaction (so they commit with the data). Default: true. Pass false when the caller
-   * (the step runtime) records the step.
+   * Runs inside the merge transaction after silver is written, before it commits, with what the merge did:
+   * for writes that must commit exactly with the data (the silver step records its outcome there). A failure
+   * rolls the merge back.
    */
-  readonly recordStep?: boolean;
-  /** Step name and chunk recorded in platform.run_steps. Default: `silver`, 0. */
-  readonly step?: string;
-  readonly chunk?: number;
-  /**
-   * Runs inside the merge transaction after silver is written, before it commits: for writes that must
-   * commit exactly with the data (the run's connector cursor). A failure rolls the merge back.
-   */
-  readonly beforeCommit?: (tx: DatabaseTransactionConnection) => Promise<void>;
+  readonly beforeCommit?: (tx: DatabaseTransactionConnection, merged: SilverMergeResult) => Promise<void>;
   /**
    * Full loads: when a snapshot may delete absent keys (guardDeletions). Default: the dataset's
    * `max_delete_share`, not confirmed.
@@ -58,7 +48,7 @@ export type MergeSilverRecordsOptions = {
   readonly log?: Logger;
 };
 
-export type SilverCounts = Required<StepCounts>;
+export type SilverCounts = StepCounts;
 
 export type SilverMergeResult = {
   readonly table: string;
@@ -92,19 +82,16 @@ function countsFromDiff(diff: readonly DiffCount[], batchKeys: number, read: num
  * Merges a run's records into `silver.<source>__<dataset>` (created or evolved from metadata).
  * Records are mapped, hashed and staged with COPY while streaming; then ONE transaction, at the
  * run's single boundary timestamp, de-duplicates the batch, diffs it against the current rows in one
- * join, writes only the changed keys, replaces the run's rejects and records the step's counts.
+ * join, writes only the changed keys and replaces the run's rejects (then `beforeCommit`).
  * An empty table takes the bulk initial-load path instead. Merging the same records again changes nothing.
  */
 export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Promise<SilverMergeResult> {
   const { pool, runId } = options;
   const plan = resolveDatasetColumns(options.dataset);
   const table = datasetTableName(plan.source, plan.dataset);
-  const step = { runId, step: options.step ?? 'silver', chunk: options.chunk ?? 0 };
   if ((await getRun(pool, runId)) === null) {
-    throw new NotFoundError('silver.run_missing', `Run ${runId} does not exist in platform.runs; create the run (createRun) before merging ${plan.source}.${plan.dataset}.`, { context: { runId } });
+    throw new NotFoundError('silver.run_missing', `Run ${runId} does not exist in platform.runs; start the run (the orchestrator's insertActiveRun) before merging ${plan.source}.${plan.dataset}.`, { context: { runId } });
   }
-  const recordStep = options.recordStep ?? true;
-  if (recordStep) await recordStepStart(pool, step);
   await dropStaleStagingTables(pool);
   const started = Date.now();
   let stagedTables: readonly string[] = [];
@@ -135,18 +122,15 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
         counts = countsFromDiff(diff, batchKeys, staged.read, staged.rejected);
       }
       await moveSilverRejects(tx, context);
-      await options.beforeCommit?.(tx);
       const mergeMs = Date.now() - started - stageMs;
       const path = empty ? ('initial' as const) : ('change' as const);
-      if (recordStep) {
-        await recordStepResult(tx, { ...step, status: 'succeeded', counts, durationMs: Date.now() - started, detail: { table, path, duplicates: duplicates.dropped, created: ensured.created, added_columns: ensured.added, stage_ms: stageMs, merge_ms: mergeMs } });
-      }
-      return { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, timings: { stageMs, mergeMs } };
+      const merged: SilverMergeResult = { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, timings: { stageMs, mergeMs } };
+      await options.beforeCommit?.(tx, merged);
+      return merged;
     });
     options.log?.info('silver.merged', { run_id: runId, table, path: result.path, ...result.counts, duplicates: result.duplicates, stage_ms: result.timings.stageMs, merge_ms: result.timings.mergeMs });
     return result;
   } catch (error) {
-    if (recordStep) await recordStepResult(pool, { ...step, status: 'failed', error }).catch(() => undefined);
     options.log?.error('silver.failed', { run_id: runId, table, error });
     throw error;
   } finally {

@@ -1,49 +1,46 @@
-import { commitCursor, type CommitCursorResult } from '#pipeline/cursor/commitCursor.ts';
 import { createLogger } from '#platform/log.ts';
 import { mergeSilver } from './mergeSilver.ts';
+import type { SilverMergeResult } from './mergeSilverRecords.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
-import type { StepRunner } from '#pipeline/steps.ts';
+import type { StepOutcomeInput, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
+
+/** What the silver step reports: the merge's counts, and its facts in `detail`. */
+function outcomeOf(merged: SilverMergeResult): StepOutcomeInput {
+  return {
+    status: 'done',
+    counts: merged.counts,
+    detail: {
+      table: `silver.${merged.table}`,
+      path: merged.path,
+      boundary_at: merged.boundaryAt.toISOString(),
+      duplicates: merged.duplicates,
+      created: merged.created,
+      added_columns: [...merged.addedColumns],
+      stage_ms: merged.timings.stageMs,
+      merge_ms: merged.timings.mergeMs,
+    },
+  };
+}
 
 /**
  * The silver step: merges the run's bronze documents into `silver.<source>__<dataset>` (shared/silver:
- * SCD1/SCD2, one transaction at the run's boundary timestamp). In that same transaction the run's
- * staged cursor becomes the dataset's cursor and the files it imported are marked committed
- * (`commitCursor`), so the cursor moves exactly when the data does. The step's counts are recorded
- * in the transaction too, so a redelivered chunk replays them instead of merging again.
+ * SCD1/SCD2, one transaction at the run's boundary timestamp). The step's outcome is recorded in that
+ * same transaction (`recordOutcome`), so a chunk redelivered after the commit replays its counts instead
+ * of merging again. The dataset's cursor is not touched here: it moves when the run succeeds.
  */
 export const runSilverStep: StepRunner<FunctionResources> = async (context, resources) => {
   const pool = await resources.pool();
   const run = await loadDatasetStepRun(pool, context.request);
-  let committed: CommitCursorResult = { cursorCommitted: false, filesCommitted: 0 };
-  const result = await mergeSilver({
+  const merged = await mergeSilver({
     pool,
     copyIn: resources.copyIn(),
     db: await resources.mongo(),
     dataset: run.ref,
     runId: run.runId,
-    step: 'silver',
-    chunk: context.request.chunk,
     deletions: { accept: run.acceptDeletes },
-    beforeCommit: async (tx) => {
-      committed = await commitCursor(tx, run.runId);
-    },
+    beforeCommit: (tx, result) => context.recordOutcome(tx, outcomeOf(result)),
     log: createLogger().child({ run_id: run.runId, source: run.raw.source, dataset: run.raw.dataset }),
   });
-  return {
-    status: 'done',
-    counts: result.counts,
-    detail: {
-      table: `silver.${result.table}`,
-      path: result.path,
-      boundary_at: result.boundaryAt.toISOString(),
-      duplicates: result.duplicates,
-      created: result.created,
-      added_columns: [...result.addedColumns],
-      stage_ms: result.timings.stageMs,
-      merge_ms: result.timings.mergeMs,
-      cursor_committed: committed.cursorCommitted,
-      files_committed: committed.filesCommitted,
-    },
-  };
+  return outcomeOf(merged);
 };

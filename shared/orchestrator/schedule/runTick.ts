@@ -1,7 +1,7 @@
 import { isPlatformError } from '#platform/errors.ts';
 import { loadCatalog, type Catalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, TickRequest } from '../api/orchestratorApi.ts';
-import { listStepsToReconcile } from '../dispatch/listStepsToReconcile.ts';
+import { listStepsToReconcile } from '#pipeline/runStore/listStepsToReconcile.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { reconcileStep, type ReconcileAction } from '../dispatch/reconcileStep.ts';
 import { sendUnsentSteps } from '../dispatch/sendUnsentSteps.ts';

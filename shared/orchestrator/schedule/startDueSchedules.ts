@@ -1,7 +1,7 @@
 import { isPlatformError } from '#platform/errors.ts';
 import type { Catalog } from '#metadata/catalog/loadCatalog.ts';
 import { claimScheduleSlot } from './claimScheduleSlot.ts';
-import { newRunId } from '../runs/newRun.ts';
+import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import { openRun, type OpenedRun } from '../runs/openRun.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { previousScheduleSlot } from './previousScheduleSlot.ts';

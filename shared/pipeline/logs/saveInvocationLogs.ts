@@ -1,18 +1,20 @@
 import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import { listExistingRunIds } from '../runStore/listExistingRunIds.ts';
 import type { InvocationLogLine } from './createInvocationLogBuffer.ts';
 
 /**
- * Stores captured log lines in `platform.invocation_logs`, in one statement. Lines of runs that do
+ * Stores captured log lines in `platform.invocation_logs` in one statement. Lines of runs that do
  * not exist are left out (a request for an unknown run logs too), and so is every line past
  * `linesPerInvocation` for one (run, step, chunk, attempt, function), counting the lines earlier
  * invocations stored — an orchestrator writes a run's lines over many requests. Resolves to the number stored.
  */
 export async function saveInvocationLogs(db: CommonQueryMethods, lines: readonly InvocationLogLine[], linesPerInvocation: number): Promise<number> {
-  if (lines.length === 0) return 0;
-  const column = <T>(pick: (line: InvocationLogLine) => T): T[] => lines.map(pick);
-  const runIds = [...new Set(column((line) => line.runId))];
+  const runs = await listExistingRunIds(db, [...new Set(lines.map((line) => line.runId))]);
+  const kept = lines.filter((line) => runs.has(line.runId));
+  if (kept.length === 0) return 0;
+  const column = <T>(pick: (line: InvocationLogLine) => T): T[] => kept.map(pick);
   return db.oneFirst(sql.type(z.object({ stored: z.number() }))`
     WITH incoming AS (
       SELECT t.*
@@ -23,12 +25,11 @@ export async function saveInvocationLogs(db: CommonQueryMethods, lines: readonly
         ${sql.array(column((line) => line.level), 'text')}, ${sql.array(column((line) => line.event), 'text')},
         ${sql.array(column((line) => line.line), 'text')}
       ) WITH ORDINALITY AS t(run_id, step, chunk, attempt, function_name, logged_at, level, event, line, ordinal)
-      WHERE EXISTS (SELECT 1 FROM platform.runs AS r WHERE r.run_id = t.run_id)
     ),
     existing AS (
       SELECT l.run_id, l.step, l.chunk, l.attempt, l.function_name, count(*) AS stored
       FROM platform.invocation_logs AS l
-      WHERE l.run_id = ANY(${sql.array(runIds, 'text')})
+      WHERE l.run_id = ANY(${sql.array([...runs], 'text')})
       GROUP BY 1, 2, 3, 4, 5
     ),
     numbered AS (

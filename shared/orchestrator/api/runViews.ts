@@ -1,0 +1,68 @@
+/** How `GET /runs`, `GET /runs/<id>` and `dp runs` show runs and step chunks, built from the run store's rows. */
+import { STEP_NAMES, type StepName } from '#pipeline/pipeline.ts';
+import type { RunRow } from '#pipeline/runStore/runRow.ts';
+import { stepCountsOfRow, sumStepCounts } from '#pipeline/runStore/stepOutcomeOfRow.ts';
+import type { StepRow } from '#pipeline/runStore/stepRow.ts';
+import type { StepCounts } from '#pipeline/steps.ts';
+
+/** One step chunk of a run as `GET /runs/<id>` shows it. */
+export type StepView = ReturnType<typeof toStepView>;
+
+export function toStepView(step: StepRow) {
+  return {
+    step: step.step,
+    chunk: step.chunk,
+    status: step.status,
+    attempt: step.attempt,
+    function: step.function_name,
+    call_id: step.call_id,
+    dispatched_at: step.dispatched_at,
+    sent_at: step.sent_at,
+    started_at: step.started_at,
+    finished_at: step.finished_at,
+    duration_ms: step.duration_ms,
+    next_attempt_at: step.next_attempt_at,
+    has_checkpoint: step.checkpoint !== undefined,
+    resume_at: step.resume_at,
+    unchanged: step.unchanged,
+    counts: stepCountsOfRow(step),
+    detail: step.detail,
+    error: step.error,
+  };
+}
+
+/** One run as `GET /runs` and `dp runs` show it. */
+export type RunView = ReturnType<typeof toRunView>;
+
+/**
+ * A run with the chunk an active run is at (its latest in pipeline order) and the row counts per step of its
+ * succeeded chunks (`counts.silver.inserted`…). `steps` are the run's chunks in pipeline order.
+ */
+export function toRunView(run: RunRow, steps: readonly StepRow[]) {
+  const active = run.status === 'pending' || run.status === 'running';
+  const current = active ? steps.at(-1) : undefined;
+  const counts: Partial<Record<StepName, StepCounts & { chunks: number }>> = {};
+  for (const name of STEP_NAMES) {
+    const chunks = steps.filter((step) => step.step === name && step.status === 'succeeded').length;
+    if (chunks > 0) counts[name] = { chunks, ...sumStepCounts(steps, name) };
+  }
+  return {
+    run_id: run.run_id,
+    kind: run.kind,
+    source: run.source,
+    dataset: run.dataset,
+    load: run.load,
+    trigger: run.trigger_kind,
+    trigger_detail: run.trigger_detail,
+    metadata_version: run.metadata_version,
+    status: run.status,
+    skipped_for: run.skipped_for,
+    created_at: run.created_at,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    duration_ms: run.started_at === null || run.finished_at === null ? null : run.finished_at.getTime() - run.started_at.getTime(),
+    error: run.error,
+    current_step: current === undefined ? null : { step: current.step, chunk: current.chunk, attempt: current.attempt, status: current.status, next_attempt_at: current.next_attempt_at },
+    counts,
+  };
+}
