@@ -33,6 +33,7 @@ demo.before(async (context) => {
     DP_GATEWAY_PORT: String(port),
     DP_GATEWAY_URL: `http://127.0.0.1:${port}`,
     DP_GATEWAY_PASSWORD: 'demo-test-password-7040',
+    DP_LOG_LEVEL: 'info',
   };
 });
 demo.after(async ({ db, mongo, dir }) => {
