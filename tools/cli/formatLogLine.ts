@@ -17,6 +17,11 @@ export function formatLogLine(entry: RunLogLine): string {
     record = { event: entry.event, text: entry.line };
   }
   for (const key of SHOWN) delete record[key];
+  for (const [key, value] of Object.entries(record)) {
+    // an error as `code: message`, as the console shows it
+    const error = value as { code?: unknown; message?: unknown } | null;
+    if (key !== 'event' && typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string') record[key] = `${error.code}: ${error.message}`;
+  }
   const invocation = entry.step === null ? 'run' : `${entry.step}${entry.chunk !== null && entry.chunk > 0 ? ` #${entry.chunk}` : ''}${entry.attempt !== null && entry.attempt > 1 ? ` a${entry.attempt}` : ''}`;
   return `${entry.logged_at.slice(11, 23)} ${entry.function.padEnd(12)} ${invocation.padEnd(12)} ${formatText({ ...record, level: entry.level, event: entry.event })}`;
 }
