@@ -60,3 +60,8 @@ export function targetName(run: { readonly source: string; readonly dataset: str
 export function consolePath(base: string, ...segments: readonly string[]): string {
   return `${base}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
+
+/** One fact of a page's facts grid: a small label above its value. */
+export function renderFact(label: string, value: Html | string): Html {
+  return html`<div class="fact"><div class="label">${label}</div><div class="value">${value}</div></div>`;
+}

@@ -41,7 +41,7 @@ tr.failed td{background:#fff6f6}
 .error .code{font-weight:650;color:#b71c1c}.hint{color:#37474f;margin-top:.3rem}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.5rem}
 .fact{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:.5rem .75rem}
-.fact .label{font-size:.75rem;color:#5f6b7a;text-transform:uppercase;letter-spacing:.03em}.fact .value{font-size:1.15rem;font-weight:600}
+.fact .label{font-size:.75rem;color:#5f6b7a;text-transform:uppercase;letter-spacing:.03em}.fact .value{font-size:1.05rem;font-weight:600}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.4rem 0 .8rem}
 form label{display:flex;flex-direction:column;font-size:.78rem;color:#5f6b7a;gap:.15rem}
 select,input,button{font:inherit;padding:.3rem .5rem;border:1px solid #c3c9d0;border-radius:5px;background:#fff}

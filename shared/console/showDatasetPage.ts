@@ -5,7 +5,7 @@ import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
 import { hexToUuid } from '#pipeline/records/hash128.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { ConsoleContext } from './consoleContext.ts';
-import { consolePath, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
+import { consolePath, renderFact, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
 import { describeFreshness } from './describeFreshness.ts';
 import { html, type Html } from './html.ts';
 import { countSilverVersions } from './queries/countSilverVersions.ts';
@@ -19,7 +19,6 @@ import { renderRowsChart } from './renderRowsChart.ts';
 import { effectiveSchedule, renderFreshness } from './showDatasetsPage.ts';
 import { renderRunTable } from './showRunsPage.ts';
 
-const fact = (label: string, value: Html | string): Html => html`<div class="fact"><div class="label">${label}</div><div class="value">${value}</div></div>`;
 const queryText = (query: Readonly<Record<string, string | string[]>>, name: string): string | undefined => {
   const value = query[name];
   const text = Array.isArray(value) ? value[0] : value;
@@ -71,14 +70,14 @@ export async function showDatasetPage(context: ConsoleContext, source: string, d
 ${catalog.retiredAt === null ? '' : html`<div class="error">Retired from the metadata on ${formatTime(catalog.retiredAt)} UTC; its silver table and history are kept.</div>`}
 ${definition.description === undefined ? '' : html`<p>${definition.description}</p>`}
 <div class="facts">
-${fact('Current rows', counts === null ? '-' : formatCount(counts.current))}
-${fact('Deleted keys', counts === null ? '-' : formatCount(counts.deleted))}
-${fact('Versions kept', counts === null ? '-' : formatCount(counts.versions))}
-${fact('Rejects', formatCount(rejects.total))}
-${fact('Last success', formatAgo(state.lastSuccessAt, now))}
-${fact('Freshness', renderFreshness(describeFreshness(schedule, state.lastSuccessAt, now), schedule, now))}
-${fact('Metadata', html`v${catalog.changedVersion}<div class="muted small">definition from version ${catalog.changedVersion}; catalog at ${version?.versionId ?? '-'}</div>`)}
-${fact('Key', definition.key.join(', '))}
+${renderFact('Current rows', counts === null ? '-' : formatCount(counts.current))}
+${renderFact('Deleted keys', counts === null ? '-' : formatCount(counts.deleted))}
+${renderFact('Versions kept', counts === null ? '-' : formatCount(counts.versions))}
+${renderFact('Rejects', formatCount(rejects.total))}
+${renderFact('Last success', formatAgo(state.lastSuccessAt, now))}
+${renderFact('Freshness', renderFreshness(describeFreshness(schedule, state.lastSuccessAt, now), schedule, now))}
+${renderFact('Metadata', html`v${catalog.changedVersion}<div class="muted small">definition from version ${catalog.changedVersion}; catalog at ${version?.versionId ?? '-'}</div>`)}
+${renderFact('Key', definition.key.join(', '))}
 </div>
 <h2>Rows over time</h2>
 <div class="card">${renderRowsChart(points)}</div>

@@ -3,13 +3,12 @@ import { selectModelStatus } from '#orchestrator/api/selectModelStatus.ts';
 import { readTargetStates } from './readTargetStates.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import type { ConsoleContext } from './consoleContext.ts';
-import { consolePath, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
+import { consolePath, renderFact, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
 import { listConsoleRuns } from './listConsoleRuns.ts';
 import { selectGoldModel } from './queries/selectGoldModel.ts';
 import { renderRunTable } from './showRunsPage.ts';
 
-const fact = (label: string, value: Html | string): Html => html`<div class="fact"><div class="label">${label}</div><div class="value">${value}</div></div>`;
 
 /** A `depends_on` entry as a link to its dataset or model page. */
 function upstreamLink(base: string, upstream: string): Html {
@@ -33,11 +32,11 @@ export async function showModelPage(context: ConsoleContext, name: string): Prom
 ${model.retired_at === null ? '' : html`<div class="error">Retired from the metadata on ${formatTime(model.retired_at)} UTC.</div>`}
 ${model.description === null ? '' : html`<p>${model.description}</p>`}
 <div class="facts">
-${fact('Rows', formatCount(rows))}
-${fact('Built', formatAgo(stateOf('gold', 'gold', name).lastSuccessAt, now))}
-${fact('Reads', html`${model.depends_on.map((upstream, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, upstream)}`)}`)}
-${fact('Read by', readers.length === 0 ? '-' : html`${readers.map((reader, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, `gold.${reader.model}`)}`)}`)}
-${fact('Metadata', `v${model.changed_version}`)}
+${renderFact('Rows', formatCount(rows))}
+${renderFact('Built', formatAgo(stateOf('gold', 'gold', name).lastSuccessAt, now))}
+${renderFact('Reads', html`${model.depends_on.map((upstream, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, upstream)}`)}`)}
+${renderFact('Read by', readers.length === 0 ? '-' : html`${readers.map((reader, index) => html`${index > 0 ? ', ' : ''}${upstreamLink(context.base, `gold.${reader.model}`)}`)}`)}
+${renderFact('Metadata', `v${model.changed_version}`)}
 </div>
 <h2>Runs</h2>
 ${runs.length === 0 ? html`<p class="muted">Not built yet: it is built when something it reads changes.</p>` : renderRunTable(runs, context.base, now)}

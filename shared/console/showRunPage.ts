@@ -6,7 +6,7 @@ import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import { listSkippedRuns } from '#pipeline/runStore/listSkippedRuns.ts';
 import { selectInvocationLogs } from '#pipeline/logs/selectInvocationLogs.ts';
 import type { ConsoleContext } from './consoleContext.ts';
-import { consolePath, formatCount, formatSpan, formatTime, spanMs, statusBadge, targetName } from './consoleFormat.ts';
+import { consolePath, renderFact, formatCount, formatSpan, formatTime, spanMs, statusBadge, targetName } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
 import { selectRejects } from './queries/selectRejects.ts';
 import { renderErrorBox } from './renderErrorBox.ts';
@@ -15,7 +15,6 @@ import { renderStepTable } from './renderStepTable.ts';
 
 const RUN_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-const fact = (label: string, value: Html | string): Html => html`<div class="fact"><div class="label">${label}</div><div class="value small">${value}</div></div>`;
 
 /** `/runs/<id>` — one run: its facts, error and hint, every step chunk with attempts and counts, the events it emitted, its rejects, and the log lines of each invocation. */
 export async function showRunPage(context: ConsoleContext, runId: string): Promise<{ readonly title: string; readonly body: Html }> {
@@ -36,13 +35,13 @@ export async function showRunPage(context: ConsoleContext, runId: string): Promi
 ${renderErrorBox(run.error, 'Run failed')}
 ${run.status === 'skipped' && run.skipped_for !== null ? html`<p>This trigger was skipped: run <a href="${consolePath(context.base, 'runs', run.skipped_for)}">${run.skipped_for}</a> of the same dataset was active.</p>` : ''}
 <div class="facts">
-${fact('Trigger', trigger)}
-${fact('Created', `${formatTime(run.created_at)} UTC`)}
-${fact('Started', formatTime(run.started_at))}
-${fact('Finished', formatTime(run.finished_at))}
-${fact('Duration', formatSpan(spanMs(run.started_at, run.finished_at, now)))}
-${fact('Load', run.load ?? (run.kind === 'gold' ? 'gold rebuild' : '-'))}
-${fact('Metadata version', run.metadata_version === null ? '-' : String(run.metadata_version))}
+${renderFact('Trigger', trigger)}
+${renderFact('Created', `${formatTime(run.created_at)} UTC`)}
+${renderFact('Started', formatTime(run.started_at))}
+${renderFact('Finished', formatTime(run.finished_at))}
+${renderFact('Duration', formatSpan(spanMs(run.started_at, run.finished_at, now)))}
+${renderFact('Load', run.load ?? (run.kind === 'gold' ? 'gold rebuild' : '-'))}
+${renderFact('Metadata version', run.metadata_version === null ? '-' : String(run.metadata_version))}
 </div>
 <h2>Steps</h2>
 ${renderStepTable(steps, now)}
