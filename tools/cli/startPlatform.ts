@@ -109,6 +109,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       env,
     });
   } catch (error) {
+    // the function's own lines, which the error points at, are in its file rather than above
+    if (logs !== undefined && error instanceof PlatformError && error.code.startsWith('gateway.function_start')) io.err(`the function logs are in ${displayPath(logs.dir)}/`);
     await stopServices();
     await logs?.close();
     throw error;
