@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '#platform/log.ts';
 import { formatIssues } from '#platform/function/parseInput.ts';
 import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 import { claimStep } from './runStore/claimStep.ts';
-import { toErrorRecord } from './runStore/errorRecord.ts';
+import { toErrorRecord } from './runStore/toErrorRecord.ts';
 import { getRun } from './runStore/getRun.ts';
 import { getStep } from './runStore/getStep.ts';
 import { recordStepFailure } from './runStore/recordStepFailure.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
 import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import { getRun } from '#pipeline/runStore/getRun.ts';
 import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';

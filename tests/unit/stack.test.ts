@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 
 import { projectRoot } from '#platform/env.ts';
 import { loadMetadata } from '#metadata/loadMetadata.ts';
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseDuration } from '#tools/gateway/parseDuration.ts';
 import { parseStack } from '#tools/gateway/parseStack.ts';
 import { MAX_FUNCTIONS, validateStack } from '#tools/gateway/validateStack.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { processEnvironment, type Env } from '#platform/env.ts';
 import type { Logger } from '#platform/log.ts';
 import { invokeFunction, FunctionTimeoutError, type FunctionReply } from './invokeFunction.ts';
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseDuration } from './parseDuration.ts';
 import type { LoadedStack } from './loadStack.ts';
 import type { StackFunction } from './parseStack.ts';
 import { startFunctionProcess, type FunctionProcess } from './startFunctionProcess.ts';

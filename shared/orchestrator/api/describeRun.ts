@@ -4,7 +4,8 @@ import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import { listSkippedRuns } from '#pipeline/runStore/listSkippedRuns.ts';
 import type { OrchestratorReply } from './orchestratorApi.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
-import { toRunView, toStepView } from './runViews.ts';
+import { toRunView } from './toRunView.ts';
+import { toStepView } from './toStepView.ts';
 import { selectRunEvents } from './selectRunEvents.ts';
 
 /** `GET /runs/<id>`: the run, each step chunk (attempts, timings, counts, errors), the events it emitted, and the triggers skipped while it ran. */

@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from '#platform/db/sql.ts';
 import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import { listRuns, type RunFilter } from '#pipeline/runStore/listRuns.ts';
-import { toRunView, type RunView } from './runViews.ts';
+import { toRunView, type RunView } from './toRunView.ts';
 
 /** Runs matching the filter, newest first, as `GET /runs` shows them. */
 export async function listRunViews(db: CommonQueryMethods, filter: RunFilter): Promise<RunView[]> {

@@ -4,7 +4,7 @@ import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import { listSkippedRuns } from '#pipeline/runStore/listSkippedRuns.ts';
 import type { RunRow } from '#pipeline/runStore/runRow.ts';
-import { sumStepCounts } from '#pipeline/runStore/stepOutcomeOfRow.ts';
+import { sumStepCounts } from '#pipeline/runStore/sumStepCounts.ts';
 import { succeedRun } from '#pipeline/succeedRun.ts';
 import { insertEvent } from '../triggers/insertEvent.ts';
 import { openRun, type OpenedRun } from './openRun.ts';

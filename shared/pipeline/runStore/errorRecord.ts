@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 import { jsonRecordSchema } from '../jsonRecord.ts';
 import { STEP_NAMES } from '../pipeline.ts';
 
@@ -22,7 +21,3 @@ export const errorRecordSchema = z.object({
 });
 export type ErrorRecord = z.output<typeof errorRecordSchema>;
 
-/** Any thrown value as an error record: the error body a function would answer with (stable code, redacted message and context). */
-export function toErrorRecord(error: unknown): ErrorRecord {
-  return errorRecordSchema.parse(toErrorResponse(error).body.error);
-}

@@ -7,7 +7,7 @@ import { sql } from '#platform/db/sql.ts';
 import { PlatformError, TransientError } from '#platform/errors.ts';
 import { registerSecretValue } from '#platform/redact.ts';
 import { claimStep } from '#pipeline/runStore/claimStep.ts';
-import { toErrorRecord } from '#pipeline/runStore/errorRecord.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
 import { findActiveRun } from '#pipeline/runStore/findActiveRun.ts';
 import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import { fixRunBoundary } from '#pipeline/runStore/fixRunBoundary.ts';

@@ -1,35 +1,8 @@
-/** How `GET /runs`, `GET /runs/<id>` and `dp runs` show runs and step chunks, built from the run store's rows. */
 import { STEP_NAMES, type StepName } from '#pipeline/pipeline.ts';
 import type { RunRow } from '#pipeline/runStore/runRow.ts';
-import { stepCountsOfRow, sumStepCounts } from '#pipeline/runStore/stepOutcomeOfRow.ts';
 import type { StepRow } from '#pipeline/runStore/stepRow.ts';
+import { sumStepCounts } from '#pipeline/runStore/sumStepCounts.ts';
 import type { StepCounts } from '#pipeline/steps.ts';
-
-/** One step chunk of a run as `GET /runs/<id>` shows it. */
-export type StepView = ReturnType<typeof toStepView>;
-
-export function toStepView(step: StepRow) {
-  return {
-    step: step.step,
-    chunk: step.chunk,
-    status: step.status,
-    attempt: step.attempt,
-    function: step.function_name,
-    call_id: step.call_id,
-    dispatched_at: step.dispatched_at,
-    sent_at: step.sent_at,
-    started_at: step.started_at,
-    finished_at: step.finished_at,
-    duration_ms: step.duration_ms,
-    next_attempt_at: step.next_attempt_at,
-    has_checkpoint: step.checkpoint !== undefined,
-    resume_at: step.resume_at,
-    unchanged: step.unchanged,
-    counts: stepCountsOfRow(step),
-    detail: step.detail,
-    error: step.error,
-  };
-}
 
 /** One run as `GET /runs` and `dp runs` show it. */
 export type RunView = ReturnType<typeof toRunView>;
