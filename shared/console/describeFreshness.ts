@@ -1,3 +1,4 @@
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import { nextScheduleSlot } from '#orchestrator/schedule/nextScheduleSlot.ts';
 import { previousScheduleSlot } from '#orchestrator/schedule/previousScheduleSlot.ts';
 
@@ -19,8 +20,9 @@ export function describeFreshness(schedule: string | null, lastSuccessAt: Date |
   let nextAt: Date | null = null;
   if (schedule !== null) {
     try {
-      previous = previousScheduleSlot(schedule, now);
-      nextAt = nextScheduleSlot(schedule, now);
+      const parsed = parseSchedule(schedule);
+      previous = previousScheduleSlot(parsed, now);
+      nextAt = nextScheduleSlot(parsed, now);
     } catch {
       // a schedule the metadata validation let through but that no longer parses: judged as unscheduled
     }

@@ -2,7 +2,7 @@ import type { CommonQueryMethods } from '#platform/db/sql.ts';
 import { listRuns, type RunFilter } from '#pipeline/runStore/listRuns.ts';
 import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import type { RunRow } from '#pipeline/runStore/runRow.ts';
-import { sumStepCounts } from '#pipeline/runStore/stepOutcomeOfRow.ts';
+import { sumStepCounts } from '#pipeline/runStore/sumStepCounts.ts';
 import type { StepCounts } from '#pipeline/steps.ts';
 
 /** A run as the console's run lists show it: the run store's row, its chunk and retry counts, and what its last counting step did. */

@@ -1,4 +1,4 @@
-import type { StepView } from '#orchestrator/api/runViews.ts';
+import type { StepView } from '#orchestrator/api/toStepView.ts';
 import { formatCount, formatSpan, formatTime, readErrorRecord, statusBadge } from './consoleFormat.ts';
 import { html, type Html } from './html.ts';
 import { renderErrorBox } from './renderErrorBox.ts';

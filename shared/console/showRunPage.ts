@@ -1,5 +1,5 @@
 import { NotFoundError } from '#platform/errors.ts';
-import { toStepView } from '#orchestrator/api/runViews.ts';
+import { toStepView } from '#orchestrator/api/toStepView.ts';
 import { selectRunEvents } from '#orchestrator/api/selectRunEvents.ts';
 import { getRun } from '#pipeline/runStore/getRun.ts';
 import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';

@@ -1,4 +1,5 @@
 import { selectDatasetStatus } from '#orchestrator/api/selectDatasetStatus.ts';
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import { nextScheduleSlot } from '#orchestrator/schedule/nextScheduleSlot.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatTime, formatUntil, statusBadge, targetName } from './consoleFormat.ts';
@@ -10,8 +11,8 @@ import { selectScheduleSlots } from './queries/selectScheduleSlots.ts';
 /** The next fire time of a schedule, or why there is none. */
 function nextFire(schedule: string, now: number): Html {
   try {
-    const next = nextScheduleSlot(schedule, now);
-    return html`${formatTime(next)} <span class="muted small">(${formatUntil(next, now)})</span>`;
+    const next = nextScheduleSlot(parseSchedule(schedule), now);
+    return next === null ? html`<span class="muted">never again</span>` : html`${formatTime(next)} <span class="muted small">(${formatUntil(next, now)})</span>`;
   } catch {
     return html`<span class="muted">does not parse</span>`;
   }
