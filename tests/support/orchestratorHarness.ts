@@ -13,7 +13,7 @@ import { createOrchestrator } from '#orchestrator/createOrchestrator.ts';
 import type { DispatchOrder, Dispatcher } from '#orchestrator/dispatch/dispatcher.ts';
 import type { OrchestratorConfig } from '#orchestrator/orchestratorConfig.ts';
 import type { OrchestratorApi, StepCallback } from '#orchestrator/api/orchestratorApi.ts';
-import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { parseStepCallback } from '#orchestrator/api/parseStepCallback.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 
 /** Validates metadata files given as text (`{ 'shop.yml': '…', 'gold/models.yml': '…', 'gold/a.sql': '…' }`) and syncs them. */

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { parseStepCallback } from '#orchestrator/api/parseStepCallback.ts';
 
 const test = suite('parseStepCallback');
 const headers = { 'x-call-id': 'c-1', 'x-function-status': '503' };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-import type { StepCallback } from '#orchestrator/api/orchestratorApi.ts';
+import { STEP_NAMES } from '#pipeline/pipeline.ts';
+import { stepResultSchema } from '#pipeline/steps.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
-import { STEP_NAMES } from './pipeline.ts';
-import { stepResultSchema } from './steps.ts';
 import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { redactAndCut } from '#platform/redact.ts';
 import type { FunctionEvent } from '#template/functionContract.ts';
+import type { StepCallback } from './orchestratorApi.ts';
 
 const headersSchema = z.object({
   'x-call-id': z.string().min(1, { message: 'is required (the queue-worker sends it)' }),
