@@ -48,6 +48,27 @@ test('a bad value is a ConfigError naming the key and the fix', () => {
   }
 });
 
+test('every problem is reported at once, each naming its key; values that may hold a password are not shown', () => {
+  try {
+    loadEnv({ DP_GATEWAY_PORT: 'eighty', DATABASE_URL: 'mysql://root:hunter2@db/x', DP_MAX_ATTEMPTS: '0' });
+    assert.unreachable('three bad values should be rejected');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    assert.is((error as ConfigError).context.key, 'DATABASE_URL');
+    assert.equal((error as ConfigError).context.keys, ['DATABASE_URL', 'DP_GATEWAY_PORT', 'DP_MAX_ATTEMPTS']);
+    const message = (error as Error).message;
+    assert.match(message, 'Environment variable DATABASE_URL uses mysql:; expected postgres: or postgresql:.');
+    assert.match(message, 'Environment variable DP_GATEWAY_PORT="eighty" is not a TCP port');
+    assert.match(message, 'Environment variable DP_MAX_ATTEMPTS="0" is out of range');
+    assert.not.match(message, 'hunter2');
+  }
+});
+
+test('an empty value counts as unset', () => {
+  const env = loadEnv({ DP_POSTGRES_PORT: '', DP_LOG_LEVEL: '', DATABASE_URL: '', DP_SECRETS_PROVIDER: '' });
+  assert.equal([env.postgresPort, env.logLevel, env.databaseUrlFromEnv, env.secretsProviders], [54_329, 'info', false, ['files', 'env']]);
+});
+
 test('the configuration is frozen', () => {
   const env = loadEnv({});
   assert.ok(Object.isFrozen(env));
