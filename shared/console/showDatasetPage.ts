@@ -1,6 +1,6 @@
 import { getDataset } from '#metadata/catalog/getDataset.ts';
 import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
-import { silverTableName } from '#metadata/silverTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
 import { hexToUuid } from '#pipeline/records/hash128.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
@@ -34,7 +34,7 @@ export async function showDatasetPage(context: ConsoleContext, source: string, d
   const catalog = await getDataset(context.pool, source, dataset);
   const ref = { source: catalog.source, dataset: catalog.dataset };
   const plan = resolveDatasetColumns(ref);
-  const table = silverTableName(source, dataset);
+  const table = datasetTableName(source, dataset);
   const [counts, points, runs, rejects, stateOf, version, schedules] = await Promise.all([
     countSilverVersions(context.pool, table),
     selectRowsOverTime(context.pool, table),

@@ -2,7 +2,7 @@ import { countGoldRows } from '#orchestrator/api/countGoldRows.ts';
 import { selectDatasetStatus } from '#orchestrator/api/selectDatasetStatus.ts';
 import { selectModelStatus } from '#orchestrator/api/selectModelStatus.ts';
 import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
-import { silverTableName } from '#metadata/silverTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatAgo, formatCount, formatTime, formatUntil, statusBadge } from './consoleFormat.ts';
 import { describeFreshness, type Freshness } from './describeFreshness.ts';
@@ -37,7 +37,7 @@ export async function showDatasetsPage(context: ConsoleContext): Promise<{ reado
     context.functionSchedules(),
     readTargetStates(context.pool),
   ]);
-  const counts = await Promise.all(datasets.map((row) => countSilverVersions(context.pool, silverTableName(row.source, row.dataset))));
+  const counts = await Promise.all(datasets.map((row) => countSilverVersions(context.pool, datasetTableName(row.source, row.dataset))));
   const goldRows = await Promise.all(models.map((row) => countGoldRows(context.pool, row.model)));
   const body = html`<h1>Datasets</h1>
 <p class="muted small">Metadata version in force: ${version === null ? 'none (run dp metadata sync)' : html`<b>${version.versionId}</b> (hash ${version.hash.slice(0, 12)}, synced ${formatTime(version.syncedAt)} UTC)`}${schedules.ok ? '' : html` · function schedules unknown: ${schedules.reason}`}</p>

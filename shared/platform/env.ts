@@ -25,7 +25,10 @@ export type Env = {
   readonly databaseUrl: string;
   /** Whether DATABASE_URL was set explicitly (then the platform never starts a server itself). */
   readonly databaseUrlFromEnv: boolean;
-  /** MongoDB-wire URL of the bronze store, database name included. */
+  /**
+   * MongoDB-wire URL of the bronze store, database name included. Default: the project's own FerretDB,
+   * `mongodb://<role of DATABASE_URL>@127.0.0.1:<DP_MONGODB_PORT>/dataplatform?authMechanism=PLAIN`.
+   */
   readonly mongodbUrl: string;
   readonly mongodbUrlFromEnv: boolean;
   /** Folder for local state: database files, built binaries, raw files, logs. Git-ignored. */
@@ -175,6 +178,18 @@ function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
 }
 
 /**
+ * The URL of the project's own FerretDB: it stores in the Postgres of `databaseUrl` and, as on faasd, lets in
+ * only clients that log in with PLAIN auth as a Postgres role — here the role of `databaseUrl`.
+ */
+function localMongodbUrl(databaseUrl: string, port: number): string {
+  const database = new URL(databaseUrl);
+  const url = new URL(`mongodb://127.0.0.1:${port}/dataplatform?authMechanism=PLAIN`);
+  url.username = database.username || 'postgres';
+  url.password = database.password;
+  return url.toString();
+}
+
+/**
  * Builds the platform's configuration from an environment (defaults to `process.env`): the schema's literal
  * defaults, overridden by the environment (and `*_FILE` secret files), then the defaults that follow from
  * other keys (the database URLs from the ports, folders under DP_DATA_DIR).
@@ -186,7 +201,7 @@ export function loadEnv(source: Source = process.env): Env {
   const env = parsed.data;
   const dataDir = path.resolve(projectRoot, env.DP_DATA_DIR);
   const databaseUrl = env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${env.DP_POSTGRES_PORT}/dataplatform`;
-  const mongodbUrl = env.MONGODB_URL ?? `mongodb://127.0.0.1:${env.DP_MONGODB_PORT}/dataplatform`;
+  const mongodbUrl = env.MONGODB_URL ?? localMongodbUrl(databaseUrl, env.DP_MONGODB_PORT);
   registerUrlPassword(databaseUrl);
   registerUrlPassword(mongodbUrl);
   const { DP_S3_ACCESS_KEY_ID: s3AccessKeyId, DP_S3_SECRET_ACCESS_KEY: s3SecretAccessKey } = env;

@@ -75,7 +75,7 @@ export const envSchema = z.object({
   // Services and local state.
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('Postgres URL of the platform database (catalog, runs, silver, gold). Default: the project\'s own server on DP_POSTGRES_PORT; when set, the project never starts one.'),
   DATABASE_URL_FILE: text.optional().describe('A file holding DATABASE_URL (an OpenFaaS secret); DATABASE_URL wins when both are set.'),
-  MONGODB_URL: url(['mongodb:']).optional().describe('MongoDB-wire URL of the bronze store, database name included. Default: the project\'s own FerretDB on DP_MONGODB_PORT.'),
+  MONGODB_URL: url(['mongodb:']).optional().describe('MongoDB-wire URL of the bronze store, database name included. Default: the project\'s own FerretDB on DP_MONGODB_PORT, logged into with PLAIN auth as the role of DATABASE_URL.'),
   MONGODB_URL_FILE: text.optional().describe('A file holding MONGODB_URL.'),
   DP_POSTGRES_PORT: port(54_329).describe('Port of the project\'s own local Postgres.'),
   DP_MONGODB_PORT: port(27_117).describe('Port of the project\'s own local FerretDB.'),

@@ -1,24 +1,14 @@
-import { z } from 'zod';
-
-import { fixRunBoundary } from '#pipeline/runStore/fixRunBoundary.ts';
 import { getRun } from '#pipeline/runStore/getRun.ts';
-import type { StepCounts } from '#pipeline/steps.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
-import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
+import type { DatabasePool, DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
-import { applySilverDiff } from './applySilverDiff.ts';
-import { diffSilverBatch, type DiffCount } from './diffSilverBatch.ts';
 import { dropStagingTables, dropStaleStagingTables } from './dropStagingTables.ts';
-import { ensureSilverTable } from './ensureSilverTable.ts';
-import { findDuplicateKeys } from './findDuplicateKeys.ts';
-import { guardDeletions, type DeletionPolicy } from './guardDeletions.ts';
-import { loadSilverInitial } from './loadSilverInitial.ts';
-import { createMergeContext } from './mergeContext.ts';
-import { moveSilverRejects } from './moveSilverRejects.ts';
+import type { DeletionPolicy } from './guardDeletions.ts';
+import { mergeStagedSilver, type SilverCounts, type StagedMergeResult } from './mergeStagedSilver.ts';
 import { stageSilverBatch, type SilverInput } from './stageSilverBatch.ts';
 
 export type MergeSilverRecordsOptions = {
@@ -48,42 +38,19 @@ export type MergeSilverRecordsOptions = {
   readonly log?: Logger;
 };
 
-export type SilverCounts = StepCounts;
+export type { SilverCounts };
 
-export type SilverMergeResult = {
-  readonly table: string;
-  readonly runId: string;
-  readonly boundaryAt: Date;
-  /** `initial` for the first load of an empty table (bulk insert), `change` otherwise. */
-  readonly path: 'initial' | 'change';
-  readonly counts: SilverCounts;
-  /** Records dropped because a later record of the same key in the run won. */
-  readonly duplicates: number;
-  readonly created: boolean;
-  readonly addedColumns: readonly string[];
+export type SilverMergeResult = StagedMergeResult & {
   /** Milliseconds spent mapping and staging (COPY), and in the merge transaction. */
   readonly timings: { readonly stageMs: number; readonly mergeMs: number };
 };
 
-function countsFromDiff(diff: readonly DiffCount[], batchKeys: number, read: number, rejected: number): SilverCounts {
-  const sum = (predicate: (row: DiffCount) => boolean): number => diff.filter(predicate).reduce((total, row) => total + Number(row.keys), 0);
-  return {
-    read,
-    inserted: sum((row) => (row.action === 'insert' && !row.tombstone) || row.action === 'revive'),
-    updated: sum((row) => row.action === 'version' || row.action === 'overwrite'),
-    closed: sum((row) => row.action === 'version' || row.action === 'revive' || row.action === 'delete'),
-    deleted: sum((row) => row.action === 'delete' || (row.action === 'insert' && row.tombstone)),
-    rejected,
-    unchanged: batchKeys - sum((row) => row.from_batch),
-  };
-}
-
 /**
- * Merges a run's records into `silver.<source>__<dataset>` (created or evolved from metadata).
- * Records are mapped, hashed and staged with COPY while streaming; then ONE transaction, at the
- * run's single boundary timestamp, de-duplicates the batch, diffs it against the current rows in one
- * join, writes only the changed keys and replaces the run's rejects (then `beforeCommit`).
- * An empty table takes the bulk initial-load path instead. Merging the same records again changes nothing.
+ * Merges a run's records into `silver.<source>__<dataset>` in one call: the records are mapped, hashed and
+ * staged with COPY while streaming (stageSilverBatch), merged in ONE transaction at the run's boundary
+ * (mergeStagedSilver: de-duplicate, one diff join, only changed keys written, rejects replaced, then
+ * `beforeCommit`), and the stage is dropped. Steps that span invocations stage with stageRunSlice instead.
+ * Merging the same records again changes nothing.
  */
 export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Promise<SilverMergeResult> {
   const { pool, runId } = options;
@@ -99,46 +66,23 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
     const staged = await stageSilverBatch({ pool, copyIn: options.copyIn, plan, batches: options.batches });
     stagedTables = [staged.stageTable, staged.rejectsTable];
     const stageMs = Date.now() - started;
-    const result = await pool.transaction(async (tx) => {
-      await tx.query(sql.unsafe`SELECT set_config('work_mem', ${options.workMem ?? '64MB'}, true)`);
-      // One merge per dataset at a time; readers are never blocked.
-      await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('silver_merge'), hashtext(${table}))`);
-      const ensured = await ensureSilverTable(tx, plan);
-      const boundaryAt = await fixRunBoundary(tx, runId, options.boundaryAt);
-      const stage = sql.fragment`${sql.identifier(['staging', staged.stageTable])}`;
-      const duplicates = await findDuplicateKeys(tx, stage, staged.maybeDuplicates);
-      const context = createMergeContext({ plan, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
-      const empty = await tx.oneFirst(sql.type(z.object({ empty: z.boolean() }))`SELECT NOT EXISTS (SELECT 1 FROM ${context.target}) AS empty`);
-      let counts: SilverCounts;
-      if (empty) {
-        const loaded = await loadSilverInitial(tx, context);
-        counts = { read: staged.read, inserted: loaded.inserted, updated: 0, closed: 0, deleted: loaded.deleted, rejected: staged.rejected, unchanged: 0 };
-      } else {
-        const diff = await diffSilverBatch(tx, context);
-        await guardDeletions(tx, context, diff, staged.read - staged.rejected, { maxShare: options.dataset.dataset.max_delete_share, ...options.deletions });
-        await applySilverDiff(tx, context);
-        const rejectedKeys = staged.rejected === 0 ? 0 : await countRejectedKeys(tx, context.batch);
-        const batchKeys = staged.staged - duplicates.dropped - rejectedKeys;
-        counts = countsFromDiff(diff, batchKeys, staged.read, staged.rejected);
-      }
-      await moveSilverRejects(tx, context);
-      const mergeMs = Date.now() - started - stageMs;
-      const path = empty ? ('initial' as const) : ('change' as const);
-      const merged: SilverMergeResult = { table, runId, boundaryAt, path, counts, duplicates: duplicates.dropped, created: ensured.created, addedColumns: ensured.added, timings: { stageMs, mergeMs } };
-      await options.beforeCommit?.(tx, merged);
-      return merged;
+    const timings = (mergeMs: number) => ({ stageMs, mergeMs });
+    const merged = await mergeStagedSilver({
+      pool,
+      plan,
+      runId,
+      staged: { ...staged, searchAllDuplicates: false },
+      deletions: { maxShare: options.dataset.dataset.max_delete_share, ...options.deletions },
+      ...(options.boundaryAt === undefined ? {} : { boundaryAt: options.boundaryAt }),
+      ...(options.beforeCommit === undefined ? {} : { beforeCommit: (tx, result) => options.beforeCommit!(tx, { ...result, timings: timings(result.mergeMs) }) }),
+      ...(options.workMem === undefined ? {} : { workMem: options.workMem }),
+      ...(options.log === undefined ? {} : { log: options.log }),
     });
-    options.log?.info('silver.merged', { run_id: runId, table, path: result.path, ...result.counts, duplicates: result.duplicates, stage_ms: result.timings.stageMs, merge_ms: result.timings.mergeMs });
-    return result;
+    return { ...merged, timings: timings(merged.mergeMs) };
   } catch (error) {
     options.log?.error('silver.failed', { run_id: runId, table, error });
     throw error;
   } finally {
     await dropStagingTables(pool, stagedTables).catch(() => undefined);
   }
-}
-
-/** Batch rows (after de-duplication) that are rejected records staged only to mark their key present. */
-async function countRejectedKeys(tx: CommonQueryMethods, batch: ReturnType<typeof sql.fragment>): Promise<number> {
-  return Number(await tx.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM ${batch} b WHERE b._rejected`));
 }

@@ -14,7 +14,7 @@ import type { MetadataFileText } from '#metadata/validateMetadata.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
 import { createStepHandler } from '#pipeline/createStepHandler.ts';
 import type { FunctionHandler } from '#template/functionContract.ts';
-import { runBronzeStep } from '#bronze/runBronzeStep.ts';
+import { runBronzeStepStagingSilver } from '#silver/runBronzeStepStagingSilver.ts';
 import { runFilesExtract } from '#extract/runFilesExtract.ts';
 import { runGoldStep } from '#gold/runGoldStep.ts';
 import { runRestExtract } from '#extract/runRestExtract.ts';
@@ -58,7 +58,7 @@ export async function createStepWorld(options: { readonly metadata?: readonly Me
   const handlers = {
     files: handler('files', 'extract', runFilesExtract),
     rest: handler('rest', 'extract', runRestExtract),
-    bronze: handler('bronze', 'bronze', runBronzeStep),
+    bronze: handler('bronze', 'bronze', runBronzeStepStagingSilver),
     silver: handler('silver', 'silver', runSilverStep),
     gold: handler('gold', 'gold', runGoldStep),
   };

@@ -49,6 +49,8 @@ export type LocalGateway = {
   readonly url: string;
   readonly port: number;
   readonly functions: readonly string[];
+  /** The process id of each running function. */
+  readonly processIds: () => ReadonlyMap<string, number>;
   /** Resolves when no async invocation waits or runs (callbacks included). */
   readonly idle: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -239,6 +241,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     url,
     port,
     functions: names,
+    processIds: () => registry!.processIds(),
     idle: () => queue.idle(),
     close: async () => {
       for (const trigger of triggers) trigger.cancel();

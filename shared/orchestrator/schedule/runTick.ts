@@ -1,3 +1,4 @@
+import { dropEndedRunStaging } from '#silver/dropRunStaging.ts';
 import { isPlatformError } from '#platform/errors.ts';
 import { loadCatalog, type Catalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, TickRequest } from '../api/orchestratorApi.ts';
@@ -34,6 +35,9 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
     if (result.action !== 'none') actions[result.action] += 1;
   }
   const sends = await sendUnsentSteps(context);
+  // The silver staging of runs that ended without merging (failed, or finished some other way) goes here.
+  const stagingDropped = await dropEndedRunStaging(context.pool);
+  if (stagingDropped.length > 0) context.log.info('tick.staging_dropped', { runs: stagingDropped });
   const logsPruned = await pruneInvocationLogs(context.pool, context.config.logRetentionDays);
 
   const body = {

@@ -164,6 +164,24 @@ gateway('a schedule annotation fires the function with the cron-connector reques
   assert.is(request!.headers['x-topic'], 'cron-function');
 });
 
+gateway('past its exec_timeout a call is cut as of-watchdog cuts it: 504, empty body, the watchdog header; the process runs on', async ({ gateway: g, receiver }) => {
+  // echo's exec_timeout is 5 s; X-Timeout shortens it for one call, as the watchdog allows.
+  const cut = await fetch(`${g.url}/function/echo/wait?ms=1500&label=cut`, { headers: { 'X-Timeout': '300ms' } });
+  assert.is(cut.status, 504);
+  assert.is(await cut.text(), '');
+  assert.is(cut.headers.get('x-openfaas-internal'), 'of-watchdog');
+  assert.ok(Number(cut.headers.get('x-duration-seconds')) >= 0.3);
+  const alive = await fetch(`${g.url}/function/echo/wait?ms=10&label=after`);
+  assert.is(alive.status, 200, 'the watchdog does not stop the function process');
+  assert.is(((await alive.json()) as { label: string }).label, 'after');
+
+  await fetch(`${g.url}/async-function/echo/wait?ms=1500`, { method: 'POST', headers: { 'X-Timeout': '300ms', 'X-Callback-Url': `${receiver.url}/cut` } });
+  const callback = await receiver.next();
+  assert.is(callback.headers['x-function-status'], '504', 'an async call that is cut reports 504 to its callback');
+  assert.is(callback.body.length, 0);
+  await g.idle();
+});
+
 gateway.run();
 
 const scheduled = suite<{ gateway: LocalGateway }>('local gateway with its own scheduler');
