@@ -6,6 +6,7 @@ import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { backupCommand } from './commands/backup.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { replayCommand } from './commands/replay.ts';
@@ -24,6 +25,7 @@ const commands: Readonly<Record<string, Command>> = {
   up: upCommand,
   run: runCommand,
   runs: runsCommand,
+  logs: logsCommand,
   status: statusCommand,
   backup: backupCommand,
   restore: restoreCommand,
