@@ -117,7 +117,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     throw error;
   }
   // Scheduled backups are a convenience locally: the platform runs without them when the agent cannot start.
-  const stopAgent = await startLocalBackupAgent(env, (line) => io.err(`${timeOfDay()} backups    ${line}`)).catch((error: unknown) => {
+  const agentLine = (line: string): void => (logs === undefined ? io.err(`${timeOfDay()} backups    ${line}`) : logs.write('backups', `${timeOfDay()} ${line}`));
+  const stopAgent = await startLocalBackupAgent(env, agentLine).catch((error: unknown) => {
     io.err(`${timeOfDay()} backups    agent not started: ${error instanceof Error ? error.message : String(error)}`);
     return async () => undefined;
   });
