@@ -141,7 +141,9 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
     const lane = async (): Promise<void> => {
       for (let first = next; first < end; first = next) {
         next = first + batchSize;
-        inserted += await insertBatch(first, Math.min(end, first + batchSize), start, keys);
+        // Awaited first, then added: `inserted += await …` would read `inserted` before the other lane adds to it.
+        const added = await insertBatch(first, Math.min(end, first + batchSize), start, keys);
+        inserted += added;
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
