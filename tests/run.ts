@@ -1,6 +1,7 @@
 /**
  * The test command: brings up the services the tests need, type-checks, runs every test file
- * in its own process (uvu through tsx), and ends with the plain line `N passed, N failed`.
+ * in its own process (uvu through tsx; each reports its counts as JSON, runner/runTestFile.ts), and
+ * ends with the plain line `N passed, N failed`.
  *
  *   npm test                       every file under tests/unit, tests/integration, tests/e2e
  *   npm test -- tests/unit         only files under the given folders or files
@@ -15,11 +16,10 @@ import { getEnv, projectRoot } from '#platform/env.ts';
 import { createLogger } from '#platform/log.ts';
 import { detectDocker, startContainers, type StartedContainers } from '#tools/services/containers.ts';
 import { ensureServices, stopServices } from '#tools/services/services.ts';
+import { runTestFile, type FileResult } from './runner/runTestFile.ts';
 
 const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e'];
 const FILE_TIMEOUT_MS = 10 * 60_000;
-
-type FileResult = { file: string; passed: number; failed: number; skipped: number; ms: number; output: string };
 
 async function findTestFiles(target: string): Promise<string[]> {
   const full = path.resolve(projectRoot, target);
@@ -32,10 +32,6 @@ async function findTestFiles(target: string): Promise<string[]> {
   }
   const entries = await readdir(full, { recursive: true });
   return entries.filter((entry) => entry.endsWith('.test.ts')).map((entry) => path.join(full, entry)).sort();
-}
-
-function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -53,26 +49,6 @@ function runProcess(command: string, args: readonly string[], env: NodeJS.Proces
       resolve({ code: code ?? 1, output });
     });
   });
-}
-
-async function runFile(file: string, env: NodeJS.ProcessEnv): Promise<FileResult> {
-  const started = Date.now();
-  const { code, output } = await runProcess(process.execPath, ['--import', 'tsx', file], env, FILE_TIMEOUT_MS);
-  const text = stripAnsi(output);
-  const total = /Total:\s+(\d+)/.exec(text);
-  const passed = /Passed:\s+(\d+)/.exec(text);
-  const skipped = /Skipped:\s+(\d+)/.exec(text);
-  const relative = path.relative(projectRoot, file);
-  if (total === null || passed === null) {
-    // The file crashed before uvu could report, or it declares no test: both count as a failure.
-    return { file: relative, passed: 0, failed: 1, skipped: 0, ms: Date.now() - started, output: text || `exited with ${code} and printed nothing` };
-  }
-  const counts = { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped?.[1] ?? 0) };
-  let failed = counts.total - counts.passed - counts.skipped;
-  if (failed === 0 && (code !== 0 || counts.total === 0)) {
-    failed = 1;
-  }
-  return { file: relative, passed: counts.passed, failed, skipped: counts.skipped, ms: Date.now() - started, output: text };
 }
 
 async function typecheck(): Promise<FileResult> {
@@ -124,7 +100,7 @@ async function main(): Promise<number> {
     const queue = [...files];
     const workers = Array.from({ length: Math.min(Math.max(os.availableParallelism(), 1), 2) }, async () => {
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-        report(await runFile(file, childEnv));
+        report(await runTestFile(file, { cwd: projectRoot, env: childEnv, timeoutMs: FILE_TIMEOUT_MS }));
       }
     });
     await Promise.all(workers);

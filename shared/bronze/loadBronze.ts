@@ -3,7 +3,7 @@ import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mo
 import { ValidationError } from '#platform/errors.ts';
 import { canonicalJson } from '#pipeline/records/canonicalJson.ts';
 import { createKeyHasher, keyHashUuid, type KeyHashResult } from '#pipeline/records/computeKeyHash.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { hash128, hexToUuid } from '#pipeline/records/hash128.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Logger } from '#platform/log.ts';

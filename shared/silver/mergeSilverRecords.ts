@@ -2,7 +2,7 @@ import { getRun } from '#pipeline/runStore/getRun.ts';
 import type { CopyIn } from '#platform/db/createCopyIn.ts';
 import type { DatabasePool, DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { NotFoundError } from '#platform/errors.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetRef } from '#metadata/schema.ts';

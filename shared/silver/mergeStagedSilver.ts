@@ -4,7 +4,7 @@ import { fixRunBoundary } from '#pipeline/runStore/fixRunBoundary.ts';
 import type { StepCounts } from '#pipeline/steps.ts';
 import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import type { Logger } from '#platform/log.ts';
 import { applySilverDiff } from './applySilverDiff.ts';
 import { diffSilverBatch, type DiffCount } from './diffSilverBatch.ts';

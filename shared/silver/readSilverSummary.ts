@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import type { Dataset } from '#metadata/schema.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { AUDIT_COLUMNS } from './silverSchema.ts';
 
 /** One version of a key, as silver kept it. */

@@ -6,7 +6,7 @@ import { NotFoundError } from '#platform/errors.ts';
 import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { Dataset } from '#metadata/schema.ts';
-import { silverTableName } from '#metadata/silverTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import { readSilverSummary, type KeyHistory as SilverKeyHistory } from '#silver/readSilverSummary.ts';
 
@@ -94,9 +94,9 @@ export async function readDemoSummary(db: CommonQueryMethods, bronze: Db, source
     const silver = await readSilverSummary(db, source, dataset, { histories: MAX_HISTORIES });
     datasets.push({
       dataset: dataset.name,
-      table: silver?.table ?? `silver.${silverTableName(source, dataset.name)}`,
+      table: silver?.table ?? `silver.${datasetTableName(source, dataset.name)}`,
       key: dataset.key,
-      bronze: await countCollection(bronze, silverTableName(source, dataset.name)),
+      bronze: await countCollection(bronze, datasetTableName(source, dataset.name)),
       current: silver?.current ?? 0,
       deleted: silver?.deleted ?? 0,
       versions: silver?.versions ?? 0,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 import { loadBronze } from '#bronze/loadBronze.ts';
 import { sql } from '#platform/db/sql.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 import { createBronzePassStaging } from '#silver/createBronzePassStaging.ts';

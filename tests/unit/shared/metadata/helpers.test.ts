@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { closestName } from '#metadata/closestName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
 import { looksLikeSecretValue } from '#metadata/looksLikeSecretValue.ts';
 
@@ -61,6 +62,19 @@ format('groups by file with the folder prefix, position, path, message and fix',
   assert.match(lines[4] ?? '', 'warning (file)');
 });
 
+const tables = suite('datasetTableName');
+
+tables('is <source>__<dataset>; a name longer than Postgres allows is refused, naming it', () => {
+  assert.is(datasetTableName('bank', 'payments'), 'bank__payments');
+  assert.throws(() => datasetTableName('a'.repeat(40), 'b'.repeat(30)), /Postgres allows 63; shorten the source or dataset name/);
+  try {
+    datasetTableName('a'.repeat(40), 'b'.repeat(30));
+  } catch (error) {
+    assert.equal((error as { context: unknown }).context, { source: 'a'.repeat(40), dataset: 'b'.repeat(30), table: `${'a'.repeat(40)}__${'b'.repeat(30)}`, length: 72, max: 63 });
+  }
+});
+
 closest.run();
+tables.run();
 secrets.run();
 format.run();

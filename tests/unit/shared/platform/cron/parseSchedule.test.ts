@@ -28,7 +28,7 @@ test('a rule becomes a croner pattern with every field spelt out, wildcards kept
   assert.is(pattern(' 17  3 * * MON-FRI '), '17 3 * * 1,2,3,4,5');
   assert.is(pattern('0 0 1 jan,Jul *'), '0 0 1 1,7 *');
   assert.is(pattern('5/20 * * * *'), '5,25,45 * * * *', 'N/step runs from N to the end of the field');
-  assert.is(pattern('? ? ? ? ?'), '* * * * *', '? is a wildcard, not croner\'s "now"');
+  assert.is(pattern('? ? ? ? ?'), '* * * * *', '? is a wildcard, spelt *');
   assert.is(pattern('*/1 * * * *'), '* * * * *');
   assert.is(pattern('0 0 */2 * *'), '0 0 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31 * *', 'a stepped * is a restriction, not a wildcard');
   assert.is(pattern('0 0 1-31 * 4'), '0 0 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 * 4', 'an explicit range is a restriction too');
