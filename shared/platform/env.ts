@@ -108,6 +108,20 @@ export type Env = {
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
 
+  // Backups (docs/operations.md).
+  /** Where `dp backup` and the backup agent write: `file:///folder` or `s3://bucket/prefix`. DP_BACKUP_URL, default file://<dataDir>/backups. */
+  readonly backupUrl: string;
+  /** Local scratch folder for a dump on its way to the backup target (needs room for one dump). DP_BACKUP_WORK_DIR, default <dataDir>/backup-work. */
+  readonly backupWorkDir: string;
+  /** pg_dump workers: 1 writes one custom-format file; more dump the directory format in parallel. DP_BACKUP_JOBS, default 1. */
+  readonly backupJobs: number;
+  /** Keep the newest backup of each of this many days. DP_BACKUP_KEEP_DAILY, default 7. */
+  readonly backupKeepDaily: number;
+  /** Keep the newest backup of each of this many ISO weeks. DP_BACKUP_KEEP_WEEKLY, default 4. */
+  readonly backupKeepWeekly: number;
+  /** Folder of pg_dump and pg_restore, when not the ones on PATH (they must be at least the server's major version). DP_PG_BIN_DIR. */
+  readonly pgBinDir: string | undefined;
+
   // The orchestrator (docs/orchestration.md).
   /** Base URL step callbacks are sent to: `<base>/function/orchestrator/callback?…`. DP_CALLBACK_BASE_URL, default DP_GATEWAY_URL. */
   readonly callbackBaseUrl: string;
@@ -121,6 +135,22 @@ export type Env = {
   readonly retryBaseMs: number;
   /** Longest delay between two attempts, in milliseconds. DP_RETRY_MAX_MS, default 900000 (15 minutes). */
   readonly retryMaxMs: number;
+
+  // Invocation logs and the console (docs/console.md).
+  /** Log lines kept in Postgres per step invocation (the last one says how many more were dropped). DP_LOG_LINES_PER_INVOCATION, default 200. */
+  readonly logLinesPerInvocation: number;
+  /** Days invocation log lines are kept; the orchestrator's tick deletes older ones. DP_LOG_RETENTION_DAYS, default 30. */
+  readonly logRetentionDays: number;
+  /** Basic-auth user of the console. DP_CONSOLE_USER, default DP_GATEWAY_USER (admin). */
+  readonly consoleUser: string;
+  /**
+   * Basic-auth password of the console, from DP_CONSOLE_PASSWORD or DP_CONSOLE_PASSWORD_FILE (an OpenFaaS
+   * secret file); the local gateway hands the console its own. Without one the console answers 503.
+   * A function rather than a field so printing the configuration never prints it.
+   */
+  readonly consolePassword: () => string | undefined;
+  /** Path the console is served under, for its links. DP_CONSOLE_BASE_PATH, default /function/console. */
+  readonly consoleBasePath: string;
 };
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -194,6 +224,8 @@ export function loadEnv(source: Source = process.env): Env {
   registerUrlPassword(mongodbUrl);
   const { DP_S3_ACCESS_KEY_ID: s3AccessKeyId, DP_S3_SECRET_ACCESS_KEY: s3SecretAccessKey } = env;
   if (s3SecretAccessKey !== undefined) registerSecretValue(s3SecretAccessKey);
+  const consolePassword = env.DP_CONSOLE_PASSWORD;
+  if (consolePassword !== undefined) registerSecretValue(consolePassword);
   const gatewayUrl = env.DP_GATEWAY_URL.replace(/\/+$/, '');
 
   return Object.freeze({
@@ -234,12 +266,23 @@ export function loadEnv(source: Source = process.env): Env {
     inboxDir: path.resolve(dataDir, env.DP_INBOX_DIR),
     archiveDir: path.resolve(dataDir, env.DP_ARCHIVE_DIR),
     demoExit: env.DP_DEMO_EXIT,
+    backupUrl: env.DP_BACKUP_URL ?? pathToFileURL(path.join(dataDir, 'backups')).href,
+    backupWorkDir: path.resolve(dataDir, env.DP_BACKUP_WORK_DIR),
+    backupJobs: env.DP_BACKUP_JOBS,
+    backupKeepDaily: env.DP_BACKUP_KEEP_DAILY,
+    backupKeepWeekly: env.DP_BACKUP_KEEP_WEEKLY,
+    pgBinDir: env.DP_PG_BIN_DIR,
     callbackBaseUrl: (env.DP_CALLBACK_BASE_URL ?? gatewayUrl).replace(/\/+$/, ''),
     callbackTimeoutMs: env.DP_CALLBACK_TIMEOUT_SECONDS * 1000,
     webhookReplayWindowMs: env.DP_WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
     maxAttempts: env.DP_MAX_ATTEMPTS,
     retryBaseMs: env.DP_RETRY_BASE_MS,
     retryMaxMs: env.DP_RETRY_MAX_MS,
+    logLinesPerInvocation: env.DP_LOG_LINES_PER_INVOCATION,
+    logRetentionDays: env.DP_LOG_RETENTION_DAYS,
+    consoleUser: env.DP_CONSOLE_USER ?? env.DP_GATEWAY_USER,
+    consolePassword: () => consolePassword,
+    consoleBasePath: env.DP_CONSOLE_BASE_PATH,
   });
 }
 

@@ -4,10 +4,14 @@
  */
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { backupCommand } from './commands/backup.ts';
 import { cancelCommand } from './commands/cancel.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { replayCommand } from './commands/replay.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { servicesCommand } from './commands/services.ts';
@@ -22,8 +26,12 @@ const commands: Readonly<Record<string, Command>> = {
   up: upCommand,
   run: runCommand,
   runs: runsCommand,
+  logs: logsCommand,
   cancel: cancelCommand,
   status: statusCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  replay: replayCommand,
 };
 
 const defaultIo: CommandIo = {

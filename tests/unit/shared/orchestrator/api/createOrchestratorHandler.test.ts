@@ -20,6 +20,7 @@ function recordingOrchestrator(calls: Call[]): OrchestratorApi {
     listRuns: record('listRuns'),
     getRun: record('getRun'),
     cancelRun: record('cancelRun'),
+    getRunLogs: (runId, query) => record('getRunLogs')({ runId, query }),
     handleCallback: record('handleCallback'),
     handleWebhook: record('handleWebhook'),
     tick: record('tick'),
@@ -36,6 +37,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
   await callHandler(handler, { method: 'POST', path: '/runs', body: { connector: 'files' } });
   await callHandler(handler, { method: 'GET', path: '/runs', query: { source: 'ynab', limit: '10' } });
   await callHandler(handler, { method: 'GET', path: '/runs/run-42' });
+  await callHandler(handler, { method: 'GET', path: '/runs/run-42/logs', query: { step: 'silver' } });
   await callHandler(handler, { method: 'POST', path: '/tick' });
   await callHandler(handler, { method: 'GET', path: '/status' });
   await callHandler(handler, { method: 'POST', path: '/webhooks/ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}'), body: { a: 1 } });
@@ -46,6 +48,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
       ['startRuns', { connector: 'files', full: false, trigger: 'schedule' }],
       ['listRuns', { source: 'ynab', limit: 10 }],
       ['getRun', 'run-42'],
+      ['getRunLogs', { runId: 'run-42', query: { step: 'silver', limit: 2000 } }],
       ['tick', { trigger: 'manual' }],
       ['status', undefined],
       ['handleWebhook', { source: 'ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}') }],
@@ -127,6 +130,7 @@ test('an error the orchestrator throws answers its own status and stable code on
     listRuns: failing('list runs'),
     getRun: failing('show a run'),
     cancelRun: failing('cancel a run'),
+    getRunLogs: failing('show the logs of a run'),
     handleCallback: failing('take step callbacks'),
     handleWebhook: failing('take webhooks'),
     tick: failing('reconcile'),
