@@ -10,7 +10,7 @@ export type RunStatusOfTarget = { readonly lastRun: RunRow; readonly lastSuccess
 
 /**
  * Per (kind, source, dataset) that ever ran: its newest run that is not a skip, when a run last succeeded, and its
- * active run. The targets are found by skipping through the index from one to the next (migration 0011), so the
+ * active run. The targets are found by skipping through the index from one to the next (migration 0012), so the
  * cost grows with the number of datasets, not with the runs kept. A target's runs never overlap (one active run
  * at a time), so its newest succeeded run is also the one that finished last.
  */
