@@ -30,6 +30,13 @@ const infoOf = (key: string, part: number, records: number, bytes: Buffer): RawP
 
 /** The raw layer over any object store: immutable parts, run manifests and retention. */
 export function createRawStore(objects: ObjectStore): RawStore {
+  // What this store wrote or read about a part: parts are immutable, so it stays true (a function process keeps
+  // its store across invocations; a new one learns it from the run's manifest).
+  const written = new Map<string, RawPartInfo>();
+  const remember = (info: RawPartInfo): RawPartInfo => {
+    written.set(info.key, info);
+    return info;
+  };
   const readManifest = async (run: RawRunRef): Promise<RawManifest | null> => {
     const bytes = await objects.get(`${rawRunPrefix(run)}/manifest.json`);
     return bytes === undefined ? null : (JSON.parse(bytes.toString('utf8')) as RawManifest);
@@ -37,14 +44,15 @@ export function createRawStore(objects: ObjectStore): RawStore {
 
   const listParts = async (run: RawRunRef): Promise<RawPartInfo[]> => {
     assertSafeRun(run);
-    // Parts are immutable, so what the manifest already says about a part stays true: only parts written since
-    // are read. Reading every part again at each checkpoint made a large run's checkpoints ever slower.
+    // Parts are immutable, so what the manifest (or this store, when it wrote the part) already says about a part
+    // stays true: only parts neither knows are read. Reading every part again at each checkpoint made a large
+    // run's checkpoints ever slower, past the function's exec_timeout.
     const known = new Map(((await readManifest(run))?.parts ?? []).map((info) => [info.key, info]));
     const infos: RawPartInfo[] = [];
     for (const key of await objects.list(`${rawRunPrefix(run)}/`)) {
       const match = PART_FILE.exec(key);
       if (match === null) continue;
-      const listed = known.get(key);
+      const listed = known.get(key) ?? written.get(key);
       if (listed !== undefined) {
         infos.push(listed);
         continue;
@@ -71,12 +79,12 @@ export function createRawStore(objects: ObjectStore): RawStore {
         if (JSON.stringify(previous.records) !== JSON.stringify(records)) {
           throw new ConflictError('raw.part_conflict', `Raw part ${key} already holds different records; raw files are immutable. Start a new run instead of rewriting this one.`, { context: { key } });
         }
-        return infoOf(key, part, previous.records.length, existing);
+        return remember(infoOf(key, part, previous.records.length, existing));
       }
       const body: RawPart = { source: run.source, dataset: run.dataset, run_id: run.runId, part, received_at: new Date().toISOString(), ...(origin === undefined ? {} : { origin }), records };
       const bytes = Buffer.from(JSON.stringify(body));
       await objects.put(key, bytes);
-      return infoOf(key, part, records.length, bytes);
+      return remember(infoOf(key, part, records.length, bytes));
     },
 
     writeManifest: async (run, complete) => {
