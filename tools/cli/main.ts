@@ -4,10 +4,13 @@
  */
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { backupCommand } from './commands/backup.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { replayCommand } from './commands/replay.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { servicesCommand } from './commands/services.ts';
@@ -24,6 +27,9 @@ const commands: Readonly<Record<string, Command>> = {
   runs: runsCommand,
   logs: logsCommand,
   status: statusCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  replay: replayCommand,
 };
 
 const defaultIo: CommandIo = {
