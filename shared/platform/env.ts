@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { ConfigError } from './errors.ts';
 import { registerSecretValue } from './redact.ts';
+import { envSecretVariable } from './secrets/createEnvSecretStore.ts';
 
 /** The repository (or image) root: the folder holding `shared/` (this file is shared/platform/env.ts). */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,7 +48,7 @@ export type Env = {
   // Functions and the local gateway (docs/infrastructure.md). The template reads its own DP_FUNCTION_* keys.
   /** Time budget of one step invocation in milliseconds, kept below the 60 s function timeout. DP_STEP_BUDGET_MS, default 40000, at most 55000. */
   readonly stepBudgetMs: number;
-  /** Base URL of the OpenFaaS gateway that functions call (on faasd `http://gateway.openfaas:8080`). DP_GATEWAY_URL, default http://127.0.0.1:8080. */
+  /** Base URL of the OpenFaaS gateway that functions call (on faasd `http://gateway:8080`). DP_GATEWAY_URL, default http://127.0.0.1:8080. */
   readonly gatewayUrl: string;
   /** Port of the local gateway (`dp gateway`). DP_GATEWAY_PORT, default 8080. */
   readonly gatewayPort: number;
@@ -82,7 +83,7 @@ export type Env = {
    * A function rather than a field so that printing the configuration never prints secret values.
    */
   readonly envSecret: (name: string) => string | undefined;
-  /** Infisical settings for the `infisical` secret provider; its client id and secret are themselves secrets (`infisical_client_id`, `infisical_client_secret`). */
+  /** Infisical settings for the `infisical` secret provider; its client id and secret are themselves secrets (`infisical-client-id`, `infisical-client-secret`). */
   readonly infisical: {
     /** DP_INFISICAL_SITE_URL. Default: https://app.infisical.com. */
     readonly siteUrl: string;
@@ -257,7 +258,7 @@ export function loadEnv(source: Source = process.env): Env {
     s3Credentials: () => (s3AccessKeyId && s3SecretAccessKey ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
     secretsProviders: Object.freeze(secretsProviders as SecretsProviderKind[]),
     secretsDir: path.resolve(source.DP_SECRETS_DIR || '/var/openfaas/secrets'),
-    envSecret: (name: string) => source[`DP_SECRET_${name.toUpperCase()}`] || undefined,
+    envSecret: (name: string) => source[envSecretVariable(name)] || undefined,
     infisical: Object.freeze({
       siteUrl: infisicalSite.value,
       projectId: source.DP_INFISICAL_PROJECT_ID || undefined,

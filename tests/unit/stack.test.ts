@@ -67,7 +67,7 @@ test('the step budget ends before the watchdog timeout, which ends before faasd 
     assert.ok(Number(fn.environment.DP_STEP_BUDGET_MS) + 10_000 <= exec, `${name}: budget leaves 10 s to commit and answer`);
     assert.ok(exec < write && write <= 60_000, name);
     assert.is(fn.environment.DP_FUNCTION_NAME, name);
-    assert.is(fn.environment.DP_GATEWAY_URL, 'http://gateway.openfaas:8080');
+    assert.is(fn.environment.DP_GATEWAY_URL, 'http://gateway:8080');
   }
 });
 
