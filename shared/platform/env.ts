@@ -168,6 +168,8 @@ function registerUrlPassword(value: string): void {
   try {
     const password = new URL(value).password;
     if (password !== '') {
+      // Both forms: a log line may quote the URL (encoded) or the password a driver decoded from it.
+      registerSecretValue(password);
       registerSecretValue(decodeURIComponent(password));
     }
   } catch {

@@ -9,6 +9,7 @@ import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
+import { secretsCommand } from './commands/secrets.ts';
 import { servicesCommand } from './commands/services.ts';
 import { statusCommand } from './commands/status.ts';
 import { upCommand } from './commands/up.ts';
@@ -22,6 +23,7 @@ const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   runs: runsCommand,
   status: statusCommand,
+  secrets: secretsCommand,
 };
 
 const defaultIo: CommandIo = {
