@@ -37,6 +37,10 @@ export type RejectedRecord = {
   readonly reason: string;
   /** The offending text, shortened. */
   readonly text?: string;
+  /** The record's key (canonical values in key order) when it could still be read: on a full load that key counts as present. */
+  readonly key?: readonly string[];
+  /** The key's 128-bit hash (32 hex digits), as silver computes it. */
+  readonly keyHash?: string;
 };
 
 export type ExtractResult = {

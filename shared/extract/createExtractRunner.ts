@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '#platform/log.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
 import type { StepOutcome, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
+import { recordExtractRejects } from './recordExtractRejects.ts';
 
 /** Rejected records kept in a chunk's `detail.rejects`; the rest are counted in `rows_rejected` only (results travel over HTTP). */
 export const MAX_REJECTS_IN_DETAIL = 50;
@@ -41,7 +42,8 @@ function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown
  * - done → the cursor reached is staged with the run; it is committed by the silver step;
  * - done and `unchanged` (nothing new: an HTTP 304, an empty inbox) → `detail.unchanged: true` and the
  *   staged cursor is committed right away, since no data will go through silver: skip bronze and silver.
- * Rejected records count in `rows_rejected`; the first ones are listed in `detail.rejects`.
+ * Rejected records count in `rows_rejected`, are listed in `platform.rejects` (layer `extract`), and the
+ * first ones in `detail.rejects`.
  */
 export function createExtractRunner(kind: string, options: CreateExtractRunnerOptions = {}): StepRunner<FunctionResources> {
   return async (context, resources) => {
@@ -65,10 +67,11 @@ export function createExtractRunner(kind: string, options: CreateExtractRunnerOp
       },
       { raw: resources.rawStore(), secrets: resources.secrets(), logger, db: pool, env: resources.env },
     );
+    const ref = { runId: run.runId, source: run.raw.source, dataset: run.raw.dataset };
+    if (result.rejects.length > 0) await recordExtractRejects(pool, ref, context.request.chunk, result.rejects);
     if (!result.done) {
       return toOutcome(result, {});
     }
-    const ref = { runId: run.runId, source: run.raw.source, dataset: run.raw.dataset };
     if (result.unchanged === true) {
       const committedNow = await pool.transaction(async (tx) => {
         if (result.nextCursor !== undefined) await stagePendingCursor(tx, ref, result.nextCursor);

@@ -12,6 +12,9 @@ import { z } from 'zod';
 
 import { describeScheduleProblem } from './describeScheduleProblem.ts';
 
+/** The default of a dataset's `max_delete_share`. */
+export const DEFAULT_MAX_DELETE_SHARE = 0.5;
+
 /** Names of sources, datasets, columns and models; safe as Postgres identifiers and Mongo collection names. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
@@ -91,6 +94,12 @@ export const datasetSchema = z.strictObject({
   /** Business key: the columns that identify a record. */
   key: z.array(nameSchema).min(1, { message: 'needs at least one key column' }),
   columns: z.array(columnSchema).min(1, { message: 'needs at least one column' }),
+  /**
+   * Full loads: the largest share (0–1) of the current rows one snapshot may delete because their keys are
+   * absent; a snapshot that would delete more, or that has no usable record and would delete any, is refused
+   * until a person confirms it (`dp run --accept-deletes`). 1 accepts every deletion. Default 0.5.
+   */
+  max_delete_share: z.number({ message: 'must be a number from 0 to 1' }).min(0, { message: 'must be from 0 to 1' }).max(1, { message: 'must be from 0 to 1 (1 accepts every deletion)' }).optional(),
   /** Column whose true value marks the record as deleted (delta loads, e.g. YNAB `deleted`). */
   deleted_flag: nameSchema.optional(),
   /** Connector settings for this dataset (path, records path, cursor, paginator…), checked by the connector's own schema. */

@@ -46,7 +46,7 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
       const catalog = await loadCatalog(context.pool);
       const targets = resolveRunTargets(catalog.metadata, request);
       const detail = 'connector' in request ? { connector: request.connector } : {};
-      const opened = await openRuns(context, catalog, targets, request.trigger, { ...detail, ...(request.full ? { full: true } : {}) });
+      const opened = await openRuns(context, catalog, targets, request.trigger, { ...detail, ...(request.full ? { full: true } : {}), ...('accept_deletes' in request && request.accept_deletes === true ? { accept_deletes: true } : {}) });
       return { status: targets.length === 0 ? 200 : 202, body: opened };
     },
     listRuns: async (query) => ({ status: 200, body: { runs: await selectRuns(context.pool, query) } }),

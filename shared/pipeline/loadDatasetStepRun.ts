@@ -15,6 +15,8 @@ export type DatasetStepRun = {
   readonly raw: RawRunRef;
   /** Reload everything, ignoring the committed cursor (`dp run --full`). */
   readonly full: boolean;
+  /** A person confirmed that this full snapshot may delete any share of the rows (`dp run --accept-deletes`). */
+  readonly acceptDeletes: boolean;
   /** The metadata version the definitions come from (null: the catalog's current one). */
   readonly metadataVersion: number | null;
 };
@@ -23,7 +25,7 @@ export type DatasetStepRun = {
  * Reads a dataset run and the dataset's definition: from the metadata version the run recorded
  * (so every step of a run works on the same definition, whatever was synced meanwhile), else from
  * the catalog's current version. `full` is true when the run's `trigger_detail.full` is true, or when
- * the run loads a delta dataset as `full`.
+ * the run loads a delta dataset as `full`; `acceptDeletes` when its `trigger_detail.accept_deletes` is true.
  */
 export async function loadDatasetStepRun(db: CommonQueryMethods, request: StepRequest): Promise<DatasetStepRun> {
   const run = await readStepRun(db, request, 'dataset');
@@ -47,6 +49,7 @@ export async function loadDatasetStepRun(db: CommonQueryMethods, request: StepRe
     ref,
     raw: { source: run.source, dataset: run.dataset, runId: run.run_id, startedAt: run.created_at },
     full,
+    acceptDeletes: run.trigger_detail.accept_deletes === true,
     metadataVersion: version,
   };
 }

@@ -4,6 +4,7 @@ import type { StepCallback } from '#orchestrator/api/orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
 import { STEP_NAMES, stepResultSchema } from './steps.ts';
 import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { redactAndCut } from '#platform/redact.ts';
 import type { FunctionEvent } from '#template/functionContract.ts';
 
 const headersSchema = z.object({
@@ -54,6 +55,6 @@ export function parseStepCallback(event: Pick<FunctionEvent, 'headers' | 'query'
       : undefined,
     result: parsedResult,
     error: parsedError,
-    unparsed: parsedResult === undefined && parsedError === undefined && text !== '' ? text.slice(0, UNPARSED_LIMIT) : undefined,
+    unparsed: parsedResult === undefined && parsedError === undefined && text !== '' ? redactAndCut(text, UNPARSED_LIMIT) : undefined,
   };
 }

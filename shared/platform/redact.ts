@@ -17,6 +17,17 @@ export function registerSecretValue(value: string): void {
   }
 }
 
+/**
+ * Masks every secret in `text`, then shortens it to at most `limit` characters (plus `…` when cut).
+ * Masking first is what makes the cut safe: cut first, a secret straddling the cut would survive as a
+ * prefix that no longer matches the whole value. Every place that shortens text for a message, a run
+ * record or a log line uses this.
+ */
+export function redactAndCut(text: string, limit: number): string {
+  const masked = redact(text);
+  return masked.length > limit ? `${masked.slice(0, limit)}…` : masked;
+}
+
 /** Masks every registered secret value in `text`. */
 export function redact(text: string): string {
   let result = text;

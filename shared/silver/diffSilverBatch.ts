@@ -21,7 +21,8 @@ export type DiffCount = z.output<typeof diffCountsSchema>;
  * Compares the batch with the current rows in ONE join on the 128-bit key hash (a FULL JOIN for
  * full loads, where keys missing from the batch are deletions; a LEFT JOIN for delta loads) and
  * keeps only the keys that change, with their new values, in the small temp table
- * `silver_diff`. Rejected records take part as present keys but never change anything.
+ * `silver_diff`. Rejected records take part as present keys but never change anything, and so do the keys
+ * of records the connector rejected (`platform.rejects`, layer `extract`).
  */
 export async function diffSilverBatch(tx: CommonQueryMethods, context: MergeContext): Promise<readonly DiffCount[]> {
   const full = context.plan.load === 'full';
@@ -47,6 +48,11 @@ export async function diffSilverBatch(tx: CommonQueryMethods, context: MergeCont
     ${join} (SELECT _key_hash, _scd1_hash, _scd2_hash, _is_deleted, _valid_from FROM ${context.target} WHERE _is_current) c
       ON c._key_hash = b._key_hash
     WHERE coalesce(NOT b._rejected, true)
+      -- a record the connector rejected but whose key it could read is present: never deleted for being absent
+      AND NOT (b._key_hash IS NULL AND EXISTS (
+        SELECT 1 FROM platform.rejects r
+        WHERE r.run_id = ${context.runId} AND r.layer = 'extract' AND r.key_hash = c._key_hash
+          AND r.source = ${context.plan.source} AND r.dataset = ${context.plan.dataset}))
       AND (
         c._key_hash IS NULL
         OR (c._is_deleted AND NOT ${batchDeleted})

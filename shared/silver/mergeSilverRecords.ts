@@ -17,6 +17,7 @@ import { diffSilverBatch, type DiffCount } from './diffSilverBatch.ts';
 import { dropStagingTables, dropStaleStagingTables } from './dropStagingTables.ts';
 import { ensureSilverTable } from './ensureSilverTable.ts';
 import { findDuplicateKeys } from './findDuplicateKeys.ts';
+import { guardDeletions, type DeletionPolicy } from './guardDeletions.ts';
 import { loadSilverInitial } from './loadSilverInitial.ts';
 import { createMergeContext } from './mergeContext.ts';
 import { moveSilverRejects } from './moveSilverRejects.ts';
@@ -47,6 +48,11 @@ export type MergeSilverRecordsOptions = {
    * commit exactly with the data (the run's connector cursor). A failure rolls the merge back.
    */
   readonly beforeCommit?: (tx: DatabaseTransactionConnection) => Promise<void>;
+  /**
+   * Full loads: when a snapshot may delete absent keys (guardDeletions). Default: the dataset's
+   * `max_delete_share`, not confirmed.
+   */
+  readonly deletions?: DeletionPolicy;
   /** Postgres work_mem for the merge transaction (the hash join and aggregate). Default: `64MB`. */
   readonly workMem?: string;
   readonly log?: Logger;
@@ -122,6 +128,7 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
         counts = { read: staged.read, inserted: loaded.inserted, updated: 0, closed: 0, deleted: loaded.deleted, rejected: staged.rejected, unchanged: 0 };
       } else {
         const diff = await diffSilverBatch(tx, context);
+        await guardDeletions(tx, context, diff, staged.read - staged.rejected, { maxShare: options.dataset.dataset.max_delete_share, ...options.deletions });
         await applySilverDiff(tx, context);
         const rejectedKeys = staged.rejected === 0 ? 0 : await countRejectedKeys(tx, context.batch);
         const batchKeys = staged.staged - duplicates.dropped - rejectedKeys;

@@ -24,6 +24,7 @@ export const runSilverStep: StepRunner<FunctionResources> = async (context, reso
     runId: run.runId,
     step: 'silver',
     chunk: context.request.chunk,
+    deletions: { accept: run.acceptDeletes },
     beforeCommit: async (tx) => {
       committed = await commitCursor(tx, run.runId);
     },

@@ -18,6 +18,7 @@ import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.t
 import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
 import { mergeSilver } from '#silver/mergeSilver.ts';
+import type { DeletionPolicy } from '#silver/guardDeletions.ts';
 import type { SilverMergeResult } from '#silver/mergeSilverRecords.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';
 
@@ -39,6 +40,8 @@ export type RunOptions = {
   /** Records per raw part. Default: 3, so most runs span several parts. */
   readonly partSize?: number;
   readonly runId?: string;
+  /** Passed to the merge: whether a full snapshot may delete more than the dataset's max_delete_share. */
+  readonly deletions?: DeletionPolicy;
 };
 
 /** A dataset reference built from YAML-shaped metadata (defaults applied by the real schemas). */
@@ -85,7 +88,7 @@ export async function createLayerHarness(): Promise<LayerHarness> {
     runSnapshot: async (dataset, records, options = {}) => {
       const { runId, boundaryAt } = await loadRun(dataset, records, options);
       try {
-        const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt });
+        const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt, ...(options.deletions === undefined ? {} : { deletions: options.deletions }) });
         await finishRun(db.pool, { runId, status: 'succeeded' });
         return result;
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
+import { redactAndCut } from '#platform/redact.ts';
 import { listRunsReplySchema, runDetailReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {
@@ -10,7 +11,7 @@ export type OrchestratorClientOptions = {
   readonly timeoutMs?: number;
 };
 
-export type StartRunsInput = { readonly source: string; readonly dataset?: string; readonly full?: boolean };
+export type StartRunsInput = { readonly source: string; readonly dataset?: string; readonly full?: boolean; readonly acceptDeletes?: boolean };
 export type ListRunsInput = { readonly source?: string; readonly dataset?: string; readonly status?: string; readonly limit?: number };
 
 export type OrchestratorClient = {
@@ -56,7 +57,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
       if (typeof error?.code === 'string' && typeof error.message === 'string') {
         throw new PlatformError(error.code, error.message, { status: response.status, retryable: error.retryable === true });
       }
-      throw new PlatformError('cli.orchestrator_failed', `${method} ${url} answered ${response.status}: ${text.slice(0, 300) || '(empty body)'}`, { status: response.status });
+      throw new PlatformError('cli.orchestrator_failed', `${method} ${url} answered ${response.status}: ${redactAndCut(text, 300) || '(empty body)'}`, { status: response.status });
     }
     const checked = schema.safeParse(parsed);
     if (!checked.success) {
@@ -68,7 +69,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
 
   return {
     url: base,
-    startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true }),
+    startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true, ...(input.acceptDeletes === true ? { accept_deletes: true } : {}) }),
     getRun: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`, runDetailReplySchema),
     listRuns: async (input = {}) => {
       const query = new URLSearchParams(Object.entries(input).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));

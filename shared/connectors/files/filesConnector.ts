@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import { ConfigError, ConflictError, isPlatformError } from '#platform/errors.ts';
+import { ConfigError, ConflictError, isPlatformError, ValidationError } from '#platform/errors.ts';
+import type { DatasetRef } from '#metadata/schema.ts';
+import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
 import { Connector } from '../connector.ts';
 import { readPath } from '../readPath.ts';
@@ -11,7 +14,7 @@ import type { RejectedRecord } from '../types.ts';
 import { filesConfigSchema, filesExtractSchema, filesStateSchema, fileMatcher, formatOf, type FilesConfig, type FilesExtract, type FilesState } from './filesSettings.ts';
 import { findImportedFile } from './findImportedFile.ts';
 import { moveFile } from './moveFile.ts';
-import { badFile, type ParsedFile } from './parsedFile.ts';
+import { BAD_FILE_CODES, badFile, type ParsedFile } from './parsedFile.ts';
 import { parseCsvFile } from './parseCsvFile.ts';
 import { parseJsonFile, parseJsonLinesFile } from './parseJsonFile.ts';
 import { recordImportedFile } from './recordImportedFile.ts';
@@ -43,7 +46,12 @@ async function listMatching(folder: string, matches: (name: string) => boolean):
   return found;
 }
 
-function parseFile(bytes: Buffer, name: string, extract: FilesExtract): ParsedFile {
+/** The CSV header names the dataset's columns are read from (the first step of each column's source path). */
+function headerNamesRead(ref: DatasetRef): string[] {
+  return [...new Set(ref.dataset.columns.map((column) => (column.source ?? column.name).split('.')[0] ?? column.name))];
+}
+
+function parseFile(bytes: Buffer, name: string, extract: FilesExtract, ref: DatasetRef): ParsedFile {
   const format = formatOf(name, extract.format);
   if (format === undefined) throw badFile(name, 'has an extension the files connector does not know; set extract.format to csv, json or jsonl');
   let text: string;
@@ -55,15 +63,23 @@ function parseFile(bytes: Buffer, name: string, extract: FilesExtract): ParsedFi
   if (format === 'json') return parseJsonFile(text, name, extract.records_path);
   if (format === 'jsonl') return parseJsonLinesFile(text, name);
   const delimiter = extract.delimiter ?? (/\.tsv$/i.test(name) ? '\t' : ',');
-  return parseCsvFile(text, name, { delimiter, quote: extract.quote, header: extract.header, columns: extract.columns, skip_lines: extract.skip_lines, empty_as_null: extract.empty_as_null });
+  return parseCsvFile(text, name, { delimiter, quote: extract.quote, header: extract.header, columns: extract.columns, skip_lines: extract.skip_lines, empty_as_null: extract.empty_as_null, required: headerNamesRead(ref) });
 }
 
-/** Moves records whose key columns are empty to the rejects: silver cannot place a record without its key. */
-function rejectKeyless(parsed: ParsedFile, input: Input, name: string): ParsedFile {
+/**
+ * Moves records whose key columns are empty to the rejects (silver cannot place a record without its key),
+ * and gives each reject whose fields still hold a usable key that key: on a full load it counts as present.
+ */
+function rejectKeyless(parsed: ParsedFile, input: Input, name: string): { records: Record<string, unknown>[]; lines: (number | undefined)[]; rejects: RejectedRecord[] } {
   const keyPaths = input.ref.dataset.key.map((key) => ({ key, path: input.ref.dataset.columns.find((column) => column.name === key)?.source ?? key }));
+  const hashKey = createKeyHasher(resolveDatasetColumns(input.ref).key);
   const records: Record<string, unknown>[] = [];
   const lines: (number | undefined)[] = [];
-  const rejects: RejectedRecord[] = [...parsed.rejects];
+  const rejects: RejectedRecord[] = parsed.rejects.map(({ fields, ...reject }) => {
+    if (fields === undefined) return reject;
+    const key = hashKey(fields);
+    return key.ok ? { ...reject, key: key.values, keyHash: key.hex } : reject;
+  });
   parsed.records.forEach((record, index) => {
     const missing = keyPaths.filter(({ path: keyPath }) => {
       const value = readPath(record, keyPath);
@@ -141,12 +157,17 @@ export class FilesConnector extends Connector<FilesConfig, FilesExtract, FilesSt
       } else if (state.current.sha256 !== sha256) {
         throw new ConflictError('files.changed_during_import', `${file} changed while it was being imported by run ${run.runId}; put the new version in the inbox under a new name after this run.`, { context: { file } });
       }
-      let parsed: ParsedFile;
+      let parsed: ReturnType<typeof rejectKeyless>;
       try {
-        parsed = rejectKeyless(parseFile(bytes, name, extract), input, name);
+        parsed = rejectKeyless(parseFile(bytes, name, extract, ref), input, name);
       } catch (error) {
-        if (!isPlatformError(error) || error.code !== 'files.bad_file') throw error;
-        await moveFile(file, path.join(archive, 'rejected', run.runId));
+        if (!isPlatformError(error) || !BAD_FILE_CODES.has(error.code)) throw error;
+        const aside = path.join(archive, 'rejected', run.runId);
+        await moveFile(file, aside);
+        if (ref.dataset.load === 'full') {
+          // A snapshot that cannot be read must not count as "no file" (nor as an empty snapshot): the run fails.
+          throw new ValidationError(error.code, `${error.message}. Nothing was loaded or deleted: the file was moved to ${aside}. Drop the corrected export in the inbox (${inbox}) and run again.`, { context: { ...error.context, source: ref.source.source, dataset: ref.dataset.name, moved_to: aside } });
+        }
         const line = typeof error.context.line === 'number' ? error.context.line : undefined;
         state = advance({ rejected_files: [...state.rejected_files, name] });
         yield { records: [], rejects: [{ origin: name, ...(line === undefined ? {} : { line }), reason: error.message }], state };

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 
-import type { RejectedRecord } from '../types.ts';
-import { badFile, shorten, type ParsedFile } from './parsedFile.ts';
+import { badFile, shorten, type ParsedFile, type ParsedReject } from './parsedFile.ts';
+import { checkCsvHeader } from './checkCsvHeader.ts';
 
 export type CsvOptions = {
   /** Field separator. Default: `,`. */
@@ -16,14 +16,20 @@ export type CsvOptions = {
   readonly skip_lines: number;
   /** Empty fields become null. Default: true. */
   readonly empty_as_null: boolean;
+  /** Column names the dataset's metadata reads: a header without one of them refuses the whole file. Default: none. */
+  readonly required?: readonly string[];
 };
 
 /**
  * Parses CSV text with csv-parse (RFC 4180 quotes, embedded newlines, BOM, CRLF). A row with
- * a different number of fields than the header is rejected with its line and the import goes
- * on; an unclosed quote or a duplicate header rejects the whole file.
+ * a different number of fields than the header is rejected with its line (and the fields it has, so its
+ * key can still be read) and the import goes on; an empty file, NUL bytes, an unclosed quote, a
+ * duplicate header or a header without a column the metadata reads rejects the whole file.
  */
 export function parseCsvFile(text: string, file: string, options: CsvOptions): ParsedFile {
+  if (text.includes('\0')) {
+    throw badFile(file, `contains NUL bytes at offset ${text.indexOf('\0')}: it is not a CSV text export (a binary file, or one cut off while it was written); drop the export again`);
+  }
   let rows: { record: string[]; info: { lines: number }; raw: string }[];
   try {
     rows = parse(text, {
@@ -53,19 +59,28 @@ export function parseCsvFile(text: string, file: string, options: CsvOptions): P
   }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
   const headerRow = options.header === false ? undefined : numbered.shift();
   const header = options.columns !== undefined ? [...options.columns] : headerRow?.record.map((name) => name.trim());
-  if (header === undefined) return { records: [], lines: [], rejects: [] };
+  if (header === undefined) {
+    if (options.header !== false) throw badFile(file, 'is empty: it has no header row; drop the complete export again');
+    return { records: [], lines: [], rejects: [] };
+  }
   const seen = new Set<string>();
   for (const name of header) {
     if (name === '') throw badFile(file, 'the header has an empty column name; name every column or set extract.columns', options.skip_lines + 1);
     if (seen.has(name)) throw badFile(file, `the header names column ${JSON.stringify(name)} twice`, options.skip_lines + 1);
     seen.add(name);
   }
+  checkCsvHeader(file, header, options, options.skip_lines + 1);
   const records: Record<string, unknown>[] = [];
   const lines: number[] = [];
-  const rejects: RejectedRecord[] = [];
+  const rejects: ParsedReject[] = [];
   for (const row of numbered) {
     if (row.record.length !== header.length) {
-      rejects.push({ origin: file, line: row.line, reason: `has ${row.record.length} fields, the header has ${header.length}`, text: shorten(row.raw.replace(/[\r\n]+$/, '')) });
+      // The fields it has, by position: enough to read its key when the key comes before the damage.
+      const fields: Record<string, unknown> = {};
+      header.forEach((name, index) => {
+        if (index < row.record.length) fields[name] = row.record[index];
+      });
+      rejects.push({ origin: file, line: row.line, reason: `has ${row.record.length} fields, the header has ${header.length}`, text: shorten(row.raw.replace(/[\r\n]+$/, '')), fields });
       continue;
     }
     const record: Record<string, unknown> = {};

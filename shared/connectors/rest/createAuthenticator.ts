@@ -4,7 +4,7 @@ import { UnauthorizedError, ValidationError } from '#platform/errors.ts';
 import type { HttpRequest, HttpResponse } from '#platform/http/sendRequest.ts';
 import type { Logger } from '#platform/log.ts';
 import type { Source } from '#metadata/schema.ts';
-import { registerSecretValue, redact } from '#platform/redact.ts';
+import { redactAndCut, registerSecretValue } from '#platform/redact.ts';
 import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import type { AuthSettings } from './restSettings.ts';
 import { secretForRole } from './secretForRole.ts';
@@ -85,7 +85,7 @@ function createOAuth2Refresh(auth: Extract<AuthSettings, { type: 'oauth2_refresh
     }
     const response = await options.send({ method: 'POST', url: auth.token_url, headers, form });
     if (response.status < 200 || response.status >= 300) {
-      throw new UnauthorizedError('connector.oauth_refresh_failed', `Source \`${options.source.source}\`: the token endpoint ${auth.token_url} refused the refresh token with HTTP ${response.status} (${redact(response.body.slice(0, 200))}). Authorise the app again and store the new refresh token in secret ${refreshSecretName}.`, {
+      throw new UnauthorizedError('connector.oauth_refresh_failed', `Source \`${options.source.source}\`: the token endpoint ${auth.token_url} refused the refresh token with HTTP ${response.status} (${redactAndCut(response.body, 200)}). Authorise the app again and store the new refresh token in secret ${refreshSecretName}.`, {
         context: { source: options.source.source, status: response.status },
       });
     }

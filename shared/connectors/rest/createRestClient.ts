@@ -8,7 +8,7 @@ import { describeUrl } from '#platform/http/describeUrl.ts';
 import { sendRequest, type HttpRequest } from '#platform/http/sendRequest.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
-import { redact } from '#platform/redact.ts';
+import { redact, redactAndCut } from '#platform/redact.ts';
 import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import { createAuthenticator } from './createAuthenticator.ts';
 import type { HttpSettings } from './restSettings.ts';
@@ -35,7 +35,7 @@ export type RestClientOptions = {
   readonly logger: Logger;
 };
 
-const snippet = (body: string): string => redact(body.replace(/\s+/g, ' ').slice(0, 200));
+const snippet = (body: string, limit = 200): string => redactAndCut(redact(body).replace(/\s+/g, ' '), limit);
 
 /** An authenticated JSON client for one dataset's extraction: retries, budget, deadline and auth included. */
 export function createRestClient(options: RestClientOptions): RestClient {
@@ -84,7 +84,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       try {
         return { status: 200, json: JSON.parse(response.body) as unknown, headers: response.headers, url: response.url, origin };
       } catch (error) {
-        throw new ValidationError('connector.malformed_response', `${label}: GET ${origin} returned a body that is not JSON (content-type ${response.headers['content-type'] ?? 'none'}, ${response.body.length} characters, starting ${JSON.stringify(snippet(response.body).slice(0, 60))}); nothing was written for this page.`, {
+        throw new ValidationError('connector.malformed_response', `${label}: GET ${origin} returned a body that is not JSON (content-type ${response.headers['content-type'] ?? 'none'}, ${response.body.length} characters, starting ${JSON.stringify(snippet(response.body, 60))}); nothing was written for this page.`, {
           cause: error,
           context: { url: origin, source: ref.source.source, dataset: ref.dataset.name },
         });

@@ -18,6 +18,8 @@ export const startSourceRunsSchema = z.strictObject({
   dataset: nameSchema.optional(),
   /** Treat a delta dataset as full for this run (reload everything). */
   full: z.boolean().default(false),
+  /** A person confirms that this run's full snapshot may delete more than the dataset's `max_delete_share`. */
+  accept_deletes: z.boolean().optional(),
   trigger: runTriggerSchema.default('manual'),
 });
 

@@ -1,4 +1,4 @@
-import { redact } from '#platform/redact.ts';
+import { redactAndCut } from '#platform/redact.ts';
 
 /** A step failure as recorded in `run_steps.error` and, when it ends the run, `runs.error`. */
 export type StepError = {
@@ -36,7 +36,7 @@ export function classifyFailure(answer: FailedAnswer): StepError {
     const final = (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 501;
     return {
       code: answer.error.code,
-      message: redact(answer.error.message).slice(0, MESSAGE_LIMIT),
+      message: redactAndCut(answer.error.message, MESSAGE_LIMIT),
       retryable: !final && (answer.error.retryable || statusMayPass(status)),
       status,
     };
@@ -44,12 +44,12 @@ export function classifyFailure(answer: FailedAnswer): StepError {
   if (status >= 200 && status < 300) {
     return {
       code: 'step.bad_result',
-      message: `The step answered ${status} with a body that is not a step result${answer.unparsed === undefined ? ' (empty)' : `: ${redact(answer.unparsed).slice(0, 200)}`}; step functions answer a StepResult (docs/functions.md, "Step contract").`,
+      message: `The step answered ${status} with a body that is not a step result${answer.unparsed === undefined ? ' (empty)' : `: ${redactAndCut(answer.unparsed, 200)}`}; step functions answer a StepResult (docs/functions.md, "Step contract").`,
       retryable: false,
       status,
     };
   }
-  const text = answer.unparsed === undefined ? '' : `: ${redact(answer.unparsed).trim().slice(0, 200)}`;
+  const text = answer.unparsed === undefined ? '' : `: ${redactAndCut(answer.unparsed.trim(), 200)}`;
   const code = status === 503 ? 'step.unreachable' : status === 502 || status === 504 ? 'step.timeout' : `step.http_${status}`;
   return { code, message: `The step function answered ${status} without an error body${text}.`, retryable: statusMayPass(status), status };
 }

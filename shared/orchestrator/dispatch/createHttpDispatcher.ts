@@ -1,5 +1,6 @@
 import { PlatformError, TransientError } from '#platform/errors.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
+import { redactAndCut } from '#platform/redact.ts';
 import type { DispatchOrder, Dispatcher, DispatchTarget } from './dispatcher.ts';
 
 export type HttpDispatcherOptions = {
@@ -38,14 +39,14 @@ export function createHttpDispatcher(options: HttpDispatcherOptions): Dispatcher
       } catch (error) {
         throw new TransientError('dispatch.unreachable', `${where} failed: the gateway at ${gatewayUrl} did not answer; check DP_GATEWAY_URL and that the gateway runs.`, { cause: error });
       }
-      const text = (await response.text()).slice(0, 300);
+      const text = redactAndCut((await response.text()).trim(), 300);
       if (response.status === 404) {
         throw new PlatformError('dispatch.function_not_found', `${where} failed: the gateway has no function ${order.functionName}; deploy it (faas-cli up) or fix the source's connector in metadata.`, { status: 404, context: { function: order.functionName } });
       }
       if (response.status < 200 || response.status >= 300) {
         // A 4xx (a body over the queue's limit, a refused request) fails again the same way; 5xx, 408 and 429 may pass later.
         const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-        throw new PlatformError('dispatch.refused', `${where} failed: the gateway answered ${response.status}${text === '' ? '' : ` (${text.trim()})`}.`, { retryable, status: 502, context: { status: response.status } });
+        throw new PlatformError('dispatch.refused', `${where} failed: the gateway answered ${response.status}${text === '' ? '' : ` (${text})`}.`, { retryable, status: 502, context: { status: response.status } });
       }
       return { callId: response.headers.get('x-call-id') ?? undefined };
     },

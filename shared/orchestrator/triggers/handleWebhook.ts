@@ -1,5 +1,6 @@
 import { ConfigError, NotFoundError, PlatformError, isPlatformError } from '#platform/errors.ts';
 import { closestName } from '#metadata/closestName.ts';
+import { redactAndCut } from '#platform/redact.ts';
 import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, WebhookDelivery } from '../api/orchestratorApi.ts';
 import { openRuns } from '../runs/openRuns.ts';
@@ -45,7 +46,7 @@ export async function handleWebhook(context: OrchestratorContext, delivery: Webh
     .map((dataset): RunTarget => ({ kind: 'dataset', source, dataset, load: dataset.load }));
   const delivered = header(delivery.headers, 'x-github-delivery') ?? header(delivery.headers, 'x-request-id');
   const event = header(delivery.headers, 'x-github-event');
-  const detail = { ...(delivered === undefined ? {} : { delivery: delivered.slice(0, 200) }), ...(event === undefined ? {} : { event: event.slice(0, 100) }) };
+  const detail = { ...(delivered === undefined ? {} : { delivery: redactAndCut(delivered, 200) }), ...(event === undefined ? {} : { event: redactAndCut(event, 100) }) };
   const opened = await openRuns(context, catalog, targets, 'webhook', detail);
   return { status: targets.length === 0 ? 200 : 202, body: { source: source.source, ...opened } };
 }

@@ -12,11 +12,13 @@ import { waitForRuns } from '../waitForRuns.ts';
 import { withUsage } from '../withUsage.ts';
 
 const USAGE = [
-  'dp run <source>[.<dataset>] [--full] [--wait] [--timeout=600] [--json] [--gateway=<url>]',
+  'dp run <source>[.<dataset>] [--full] [--accept-deletes] [--wait] [--timeout=600] [--json] [--gateway=<url>]',
   '',
   '  Asks the orchestrator to run every dataset of <source> (or one dataset) through',
   '  extract → bronze → silver; gold models that depend on a changed dataset follow on their own.',
   '  --full     ignore the stored cursor and extract everything (delta datasets)',
+  '  --accept-deletes  confirm that this full snapshot may delete more rows than the dataset\'s',
+  '             max_delete_share, or all of them (a refused snapshot says when this is needed)',
   '  --wait     follow the runs step by step until they finish; exit 1 when one failed',
   '  --timeout  seconds --wait waits at most (default 600)',
   '  A dataset that is already running is recorded as skipped, and --wait follows the active run.',
@@ -34,7 +36,7 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
     usage: USAGE,
     run: withUsage('run', USAGE, async (args, io) => {
       const { positional, flags } = parseArgs(args);
-      checkFlags('run', flags, ['full', 'wait', 'timeout', 'json', 'gateway']);
+      checkFlags('run', flags, ['full', 'accept-deletes', 'wait', 'timeout', 'json', 'gateway']);
       const [target, ...extra] = positional;
       const [source, dataset, ...rest] = (target ?? '').split('.');
       if (target === undefined || extra.length > 0 || rest.length > 0 || !NAME_PATTERN.test(source ?? '') || (dataset !== undefined && !NAME_PATTERN.test(dataset))) {
@@ -45,7 +47,7 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
       const timeoutSeconds = readCountFlag(flags.get('timeout'), 'timeout', 1, 600) ?? 600;
       const json = flags.has('json');
       const client = createOrchestratorClient({ gatewayUrl: readGatewayUrl(flags) });
-      const reply = await client.startRuns({ source: source!, ...(dataset === undefined ? {} : { dataset }), full: flags.has('full') });
+      const reply = await client.startRuns({ source: source!, ...(dataset === undefined ? {} : { dataset }), full: flags.has('full'), acceptDeletes: flags.has('accept-deletes') });
       const wait = flags.has('wait');
       if (json && !wait) {
         io.out(JSON.stringify(reply, null, 2));

@@ -151,7 +151,8 @@ for (const [load, seeds] of [['full', [11, 23, 37]], ['delta', [41, 53, 67]]] as
         name,
         load,
         key: ['id'],
-        ...(load === 'delta' ? { deleted_flag: 'gone' } : {}),
+        // the reference model knows no deletion guard: accept every deletion
+        ...(load === 'delta' ? { deleted_flag: 'gone' } : { max_delete_share: 1 }),
         columns: [
           { name: 'id', type: 'integer' },
           { name: 'a', type: 'integer' },

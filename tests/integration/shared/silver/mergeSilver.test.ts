@@ -132,12 +132,37 @@ full('a sequence of full snapshots builds the exact SCD2 history, version by ver
   assert.is(silver?.detail.path, 'change');
 });
 
-full('an empty full snapshot deletes every key; boundaries come from the run', async ({ harness }) => {
-  const result = await harness.runSnapshot(accounts, [], { boundaryAt: day(10) });
+full('an empty full snapshot is refused until confirmed; confirmed, it deletes every key; boundaries come from the run', async ({ harness }) => {
+  const before = await versions(harness);
+  try {
+    await harness.runSnapshot(accounts, [], { boundaryAt: day(9) });
+    assert.unreachable('an unconfirmed empty snapshot is refused');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'silver.empty_snapshot');
+  }
+  assert.equal(await versions(harness), before, 'nothing changed');
+  const result = await harness.runSnapshot(accounts, [], { boundaryAt: day(10), deletions: { accept: true } });
   assert.equal(result.counts.deleted, 4);
   assert.is(result.boundaryAt.toISOString(), day(10).toISOString());
   const current = (await versions(harness)).filter((version) => version.current);
   assert.equal(current.map((version) => [version.id, version.deleted, version.from]), [[1, true, 10], [2, true, 10], [3, true, 10], [4, true, 10]]);
+});
+
+full('max_delete_share: a snapshot may delete up to that share of the current rows; more is refused and changes nothing', async ({ harness }) => {
+  const cautious = makeDataset('bank', { name: 'cautious', load: 'full', max_delete_share: 0.25, key: ['id'], columns: [{ name: 'id', type: 'integer' }, { name: 'v', type: 'text' }] });
+  const rows = (ids: number[]) => ids.map((id) => ({ id, v: `v${id}` }));
+  await harness.runSnapshot(cautious, rows([1, 2, 3, 4]), { boundaryAt: day(20) });
+  try {
+    await harness.runSnapshot(cautious, rows([1, 2]), { boundaryAt: day(21) });
+    assert.unreachable('2 of 4 is more than 25 %');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'silver.mass_delete');
+    assert.match((error as Error).message, 'would delete 2 of 4 current rows of silver.bank__cautious (50 %, more than max_delete_share 25 %)');
+  }
+  const live = () => harness.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM silver.bank__cautious WHERE _is_current AND NOT _is_deleted`);
+  assert.is(await live(), 4);
+  assert.is((await harness.runSnapshot(cautious, rows([1, 2, 3]), { boundaryAt: day(22) })).counts.deleted, 1, '1 of 4 is within 25 %');
+  assert.is(await live(), 3);
 });
 
 full.run();

@@ -86,6 +86,8 @@ test('dp run <source>.<dataset> --full starts without waiting; --json prints the
   const json = capture();
   assert.is(await main(['run', 'bank', '--json', `--gateway=${server.url}`], json.io), 0);
   assert.is((JSON.parse(json.out.join('\n')) as { runs: { run_id: string }[] }).runs[0]?.run_id, 'r9');
+  assert.is(await main(['run', 'bank.accounts', '--accept-deletes', `--gateway=${server.url}`], capture().io), 0);
+  assert.equal(JSON.parse(server.requests.at(-1)!.body), { source: 'bank', dataset: 'accounts', full: false, accept_deletes: true }, '--accept-deletes confirms the run\'s deletions');
 });
 
 test('usage errors exit 2 with the usage; the orchestrator\'s own errors exit 1 with its message and code', async ({ server, routes }) => {

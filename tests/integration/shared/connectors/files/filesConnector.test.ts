@@ -37,8 +37,9 @@ files.after.each(async ({ harness }) => {
 });
 
 const columns = [{ name: 'id', type: 'text' }, { name: 'booked', type: 'date' }, { name: 'amount', type: 'numeric' }, { name: 'memo', type: 'text' }];
-const refFor = (load: 'full' | 'delta' = 'delta', extract: Record<string, unknown> = {}): DatasetRef =>
-  datasetRef({ source: 'bank', connector: 'files' }, { name: 'transactions', load, columns, extract });
+const narrow = [{ name: 'id', type: 'text' }, { name: 'amount', type: 'numeric' }];
+const refFor = (load: 'full' | 'delta' = 'delta', extract: Record<string, unknown> = {}, datasetColumns = columns): DatasetRef =>
+  datasetRef({ source: 'bank', connector: 'files' }, { name: 'transactions', load, columns: datasetColumns, extract });
 
 async function startRun(context: Context, ref: DatasetRef): Promise<RawRunRef> {
   const run = newRun(ref);
@@ -129,7 +130,7 @@ files('JSON and JSON Lines: elements that are not objects are rejected; a file t
 });
 
 files('a full-load dataset imports one snapshot file per run, oldest name first', async (context) => {
-  const ref = refFor('full');
+  const ref = refFor('full', {}, narrow);
   await writeFile(path.join(context.inbox, 'snapshot-2026-01.csv'), 'id,amount\ns1,1\ns2,2\n');
   await writeFile(path.join(context.inbox, 'snapshot-2026-02.csv'), 'id,amount\ns1,1\n');
   const first = await startRun(context, ref);
@@ -147,7 +148,7 @@ files('a full-load dataset imports one snapshot file per run, oldest name first'
 });
 
 files('a full-load export with a header and no rows is an empty snapshot: one empty part, not "unchanged"', async (context) => {
-  const ref = refFor('full');
+  const ref = refFor('full', {}, narrow);
   await writeFile(path.join(context.inbox, 'snapshot-2026-03.csv'), 'id,amount\n');
   const run = await startRun(context, ref);
   const result = await extract(context, ref, run);
@@ -157,7 +158,7 @@ files('a full-load export with a header and no rows is an empty snapshot: one em
   assert.equal(parts.map((part) => [part.part, part.records]), [[0, 0]]);
   assert.equal(await readdir(context.inbox), []);
   // a delta dataset has no snapshot to empty: a header-only file writes nothing
-  const delta = refFor('delta');
+  const delta = refFor('delta', {}, narrow);
   await writeFile(path.join(context.inbox, 'changes.csv'), 'id,amount\n');
   const deltaRun = await startRun(context, delta);
   await extract(context, delta, deltaRun);
@@ -166,7 +167,7 @@ files('a full-load export with a header and no rows is an empty snapshot: one em
 
 files('stopping at the time budget mid-file and resuming yields exactly the records of one uninterrupted run', async (context) => {
   const rows = Array.from({ length: 7 }, (_, i) => `r${i},${i}`).join('\n');
-  const ref = refFor('delta', { batch_size: 2 });
+  const ref = refFor('delta', { batch_size: 2 }, narrow);
   await writeFile(path.join(context.inbox, 'one.csv'), `id,amount\n${rows}\nbad,row,here\n`);
   const whole = await startRun(context, ref);
   const expected = await extract(context, ref, whole);

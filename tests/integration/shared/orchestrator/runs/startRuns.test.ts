@@ -84,6 +84,14 @@ test('full: true runs a delta dataset as a full load', async ({ db, h }) => {
   assert.equal(detail, { full: true });
 });
 
+test('accept_deletes: true is recorded with the run, where its silver step reads the confirmation', async ({ db, h }) => {
+  await db.pool.query(sql.unsafe`UPDATE platform.runs SET status = 'failed' WHERE dataset = 'customers'`);
+  const reply = await h.orchestrator.startRuns({ source: 'shop', dataset: 'customers', full: false, accept_deletes: true, trigger: 'manual' });
+  const body = reply.body as Started;
+  const detail = await db.pool.oneFirst(sql.type(z.object({ trigger_detail: z.record(z.string(), z.unknown()) }))`SELECT trigger_detail FROM platform.runs WHERE run_id = ${body.runs[0]!.run_id}`);
+  assert.equal(detail, { accept_deletes: true });
+});
+
 test("a connector's cron call starts that connector's datasets except those with a schedule of their own", async ({ db, h }) => {
   await db.pool.query(sql.unsafe`UPDATE platform.runs SET status = 'failed' WHERE status = 'running'`);
   const scheduled = await h.orchestrator.startRuns({ connector: 'files', full: false, trigger: 'schedule' });
