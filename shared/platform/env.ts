@@ -98,6 +98,10 @@ export type Env = {
   readonly inboxDir: string;
   /** Root where the files connector moves imported files, `<archiveDir>/<source>/<dataset>` (DP_ARCHIVE_DIR). Default: <dataDir>/archive. */
   readonly archiveDir: string;
+  /** Where the files connector's inboxes are: `file:///folder` or `s3://bucket/prefix` (on faasd, where functions have no volume). DP_INBOX_URL, default file://<inboxDir>. */
+  readonly inboxUrl: string;
+  /** Where the files connector archives: `file:///folder` or `s3://bucket/prefix`. DP_ARCHIVE_URL, default file://<archiveDir>. */
+  readonly archiveUrl: string;
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
 
@@ -205,6 +209,8 @@ export function loadEnv(source: Source = process.env): Env {
   registerUrlPassword(database.value);
   registerUrlPassword(mongodb.value);
   const gatewayUrl = readUrl(source, 'DP_GATEWAY_URL', 'http://127.0.0.1:8080', ['http:', 'https:']).value.replace(/\/+$/, '');
+  const inboxDir = path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox');
+  const archiveDir = path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive');
   const rawStoreUrl = readUrl(source, 'DP_RAW_STORE_URL', pathToFileURL(path.join(dataDir, 'raw')).href, ['file:', 's3:']).value;
   const s3Endpoint = source.DP_S3_ENDPOINT ? readUrl(source, 'DP_S3_ENDPOINT', '', ['http:', 'https:']).value : undefined;
   const s3AccessKeyId = withFileValue(source, 'DP_S3_ACCESS_KEY_ID');
@@ -267,8 +273,10 @@ export function loadEnv(source: Source = process.env): Env {
       environment: source.DP_INFISICAL_ENVIRONMENT || 'prod',
       secretPath: source.DP_INFISICAL_SECRET_PATH || '/',
     }),
-    inboxDir: path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox'),
-    archiveDir: path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive'),
+    inboxDir,
+    archiveDir,
+    inboxUrl: readUrl(source, 'DP_INBOX_URL', pathToFileURL(inboxDir).href, ['file:', 's3:']).value,
+    archiveUrl: readUrl(source, 'DP_ARCHIVE_URL', pathToFileURL(archiveDir).href, ['file:', 's3:']).value,
     demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
     callbackBaseUrl: readUrl(source, 'DP_CALLBACK_BASE_URL', gatewayUrl, ['http:', 'https:']).value.replace(/\/+$/, ''),
     callbackTimeoutMs: readInteger(source, 'DP_CALLBACK_TIMEOUT_SECONDS', 180, 1, 86_400, 'seconds') * 1000,

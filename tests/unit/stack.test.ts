@@ -58,6 +58,8 @@ test('every secret file an environment variable points at is a secret the functi
   for (const name of ['bronze', 'silver']) {
     assert.ok(stack.functions[name]!.environment.MONGODB_URL_FILE !== undefined, `${name} reaches the bronze store`);
   }
+  const files = stack.functions.files!.environment;
+  assert.equal([files.DP_INBOX_URL, files.DP_ARCHIVE_URL], ['s3://dataplatform-raw/inbox', 's3://dataplatform-raw/archive'], 'on faasd the files inbox is in the bucket, not in the container');
 });
 
 test('the step budget ends before the watchdog timeout, which ends before faasd gives up at 60 s', () => {

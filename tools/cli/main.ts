@@ -5,6 +5,7 @@
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { inboxCommand } from './commands/inbox.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { runCommand } from './commands/run.ts';
@@ -24,6 +25,7 @@ const commands: Readonly<Record<string, Command>> = {
   runs: runsCommand,
   status: statusCommand,
   secrets: secretsCommand,
+  inbox: inboxCommand,
 };
 
 const defaultIo: CommandIo = {

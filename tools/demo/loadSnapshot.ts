@@ -7,6 +7,8 @@ import { describeStep } from '#tools/cli/describeStep.ts';
 import type { RunDetail } from '#tools/cli/orchestratorReplies.ts';
 import { runsToFollow } from '#tools/cli/runsToFollow.ts';
 import { waitForRuns } from '#tools/cli/waitForRuns.ts';
+import { objectLocation, type ObjectStore } from '#platform/raw/objectStore.ts';
+import type { Source } from '#metadata/schema.ts';
 import { copySnapshot } from './copySnapshot.ts';
 import { waitForModelRuns } from './waitForModelRuns.ts';
 
@@ -31,8 +33,8 @@ export type LoadSnapshotOptions = {
   readonly client: Pick<OrchestratorClient, 'startRuns' | 'getRun' | 'listRuns'>;
   readonly io: CommandIo;
   readonly snapshotDir: string;
-  readonly inbox: string;
-  readonly source: string;
+  /** The inbox store and the source whose exports go into it. */
+  readonly inbox: { readonly store: ObjectStore; readonly source: Source };
   /** Gold models the source's change must rebuild. */
   readonly models: readonly string[];
   readonly pollMs?: number;
@@ -49,9 +51,10 @@ export async function loadSnapshot(options: LoadSnapshotOptions): Promise<Snapsh
   const { client, io } = options;
   const snapshot = path.basename(options.snapshotDir);
   const started = Date.now();
-  const files = await copySnapshot(options.snapshotDir, options.inbox);
-  io.out(`${snapshot}: dropped ${files.join(', ')} into ${options.inbox}`);
-  const followed = runsToFollow(await client.startRuns({ source: options.source }));
+  const { store, source } = options.inbox;
+  const files = await copySnapshot(options.snapshotDir, store, source);
+  io.out(`${snapshot}: dropped ${files.join(', ')} into ${objectLocation(store, `${source.source}/`)}`);
+  const followed = runsToFollow(await client.startRuns({ source: source.source }));
   const onStep = (detail: RunDetail, step: Parameters<typeof describeStep>[0]): void => {
     if (step.status === 'succeeded' || step.status === 'failed') io.out(`  ${runTarget(detail.run).padEnd(24)} ${describeStep(step)}`);
   };

@@ -15,3 +15,8 @@ export type ObjectStore = {
   /** Deletes the keys; missing keys are ignored. */
   readonly delete: (keys: readonly string[]) => Promise<void>;
 };
+
+/** Where a key of a store is, for messages: `s3://bucket/prefix/key`, `file:///folder/key`. */
+export function objectLocation(store: Pick<ObjectStore, 'location'>, key: string): string {
+  return `${store.location.replace(/\/+$/, '')}/${key}`;
+}
