@@ -9,7 +9,7 @@ import { checkFlags } from '../checkFlags.ts';
 import { withUsage } from '../withUsage.ts';
 
 const USAGE = [
-  'dp secrets --server <host> [--dir <folder>] [--postgres-port <port>]',
+  'dp secrets --server=<host> [--dir=<folder>] [--postgres-port=<port>]',
   '',
   'Generates, once, the passwords and connection URLs of a faasd deployment (hex passwords, percent-encoded URLs)',
   'into <folder> (default DP_DATA_DIR/faasd, mode 0700); running it again keeps every value. <host> is how this',
@@ -25,7 +25,7 @@ export const secretsCommand: Command = {
     checkFlags('secrets', flags, ['server', 'dir', 'postgres-port']);
     const server = flags.get('server');
     if (typeof server !== 'string' || server === '' || positional.length > 0) {
-      throw new ValidationError('cli.usage', 'dp secrets needs --server <host>: the name or address of the faasd server as this machine reaches it.');
+      throw new ValidationError('cli.usage', 'dp secrets needs --server=<host>: the name or address of the faasd server as this machine reaches it.');
     }
     const port = flags.get('postgres-port');
     const postgresPort = typeof port === 'string' ? Number(port) : 5432;
