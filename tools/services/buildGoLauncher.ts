@@ -20,10 +20,11 @@ async function findGo(): Promise<string> {
 }
 
 /**
- * Builds one of the Go launchers under `tools/services/<name>/` with `go install` (modules from the
- * Go module proxy) into `<dataDir>/bin/<name>`, unless it is already there; returns the binary's path.
+ * Builds one of the project's Go programs — a launcher under `tools/services/<name>/`, or the module in
+ * `sourceDir` (relative to the project) — with `go install` (modules from the Go module proxy) into
+ * `<dataDir>/bin/<name>`, unless it is already there; returns the binary's path.
  */
-export async function buildGoLauncher(name: string, dataDir: string, log: Logger): Promise<string> {
+export async function buildGoLauncher(name: string, dataDir: string, log: Logger, sourceDir = path.join('tools', 'services', name)): Promise<string> {
   const binDir = path.join(dataDir, 'bin');
   const binary = path.join(binDir, name);
   if (existsSync(binary)) {
@@ -33,7 +34,7 @@ export async function buildGoLauncher(name: string, dataDir: string, log: Logger
   log.info(`${name}.building`, { note: 'first run only; takes a few minutes on a new machine' });
   await mkdir(binDir, { recursive: true });
   await runCommand(go, ['install', '.'], {
-    cwd: path.join(projectRoot, 'tools', 'services', name),
+    cwd: path.join(projectRoot, sourceDir),
     env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
     timeoutMs: 1_200_000,
   });
