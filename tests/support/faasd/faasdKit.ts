@@ -86,8 +86,10 @@ export function startKit(check: Extract<FaasdKitCheck, { ready: true }>, log: (l
   const down = (): void => {
     if (isDown) return;
     isDown = true;
-    const result = spawnSync('bash', [path.join(check.kit, 'down.sh')], { env, encoding: 'utf8', timeout: 120_000 });
-    log(`faasd kit down.sh: exit ${result.status}${result.status === 0 ? '' : `\n${result.stderr}`}`);
+    const started = Date.now();
+    const result = spawnSync('bash', [path.join(check.kit, 'down.sh')], { env, encoding: 'utf8', timeout: 600_000 });
+    const how = result.status === null ? `signal ${result.signal ?? result.error?.message}` : `exit ${result.status}`;
+    log(`faasd kit down.sh: ${how} after ${((Date.now() - started) / 1000).toFixed(1)} s${result.status === 0 ? '' : `\n${result.stdout}${result.stderr}`}`);
   };
   process.once('exit', down);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
