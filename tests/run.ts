@@ -126,7 +126,8 @@ async function main(): Promise<number> {
     results.push(result);
     const mark = result.failed > 0 ? 'FAIL' : 'ok  ';
     process.stdout.write(`${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed, ${(result.ms / 1000).toFixed(1)}s)\n`);
-    if (result.failed > 0) {
+    // The faasd suite's output is its report (stage and step timings, memory per function): always shown.
+    if (result.failed > 0 || isFaasdFile(path.join(projectRoot, result.file))) {
       process.stdout.write(`${result.output.trim().split('\n').map((line) => `     │ ${line}`).join('\n')}\n`);
     }
   };
