@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 
 import pg from 'pg';
 
-import { createRun } from '#pipeline/runs/createRun.ts';
-import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { createCopyIn } from '#platform/db/createCopyIn.ts';
 import { createPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
@@ -144,11 +144,11 @@ async function main(): Promise<void> {
     await pool.query(sql.unsafe`DROP TABLE public.copy_baseline`);
 
     const merge = async (runId: string, snapshot: 1 | 2): Promise<{ result: SilverMergeResult; ms: number }> => {
-      await createRun(pool, { runId, kind: 'dataset', source: 'bench', dataset: 'items', load: 'full', triggerKind: 'manual', status: 'running' });
+      await insertActiveRun(pool, { runId, kind: 'dataset', source: 'bench', dataset: 'items', load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
       const begin = performance.now();
       const result = await mergeSilverRecords({ pool, copyIn, dataset, runId, batches: batches(snapshot) });
       const ms = performance.now() - begin;
-      await finishRun(pool, { runId, status: 'succeeded' });
+      await finishRun(pool, runId, { status: 'succeeded' }, new Date());
       return { result, ms };
     };
     started = performance.now();

@@ -1,6 +1,7 @@
 /**
  * The test command: brings up the services the tests need, type-checks, runs every test file
- * in its own process (uvu through tsx), and ends with the plain line `N passed, N failed`.
+ * in its own process (uvu through tsx; each reports its counts as JSON, runner/runTestFile.ts), and
+ * ends with the plain line `N passed, N failed`.
  *
  *   npm test                       every file under tests/unit, tests/integration, tests/e2e, and the faasd
  *                                  suite (tests/faasd) when this machine can run it — else one line says why
@@ -18,14 +19,13 @@ import { createLogger } from '#platform/log.ts';
 import { detectDocker, startContainers, type StartedContainers } from '#tools/services/containers.ts';
 import { checkFaasdKit } from '#support/faasd/faasdKit.ts';
 import { ensureServices, stopServices } from '#tools/services/services.ts';
+import { runTestFile, type FileResult } from './runner/runTestFile.ts';
 
 const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e', 'tests/faasd'];
 const FILE_TIMEOUT_MS = 10 * 60_000;
 /** The faasd suite builds seven images and waits for schedules: it gets longer, and runs alone, after the rest. */
 const FAASD_FILE_TIMEOUT_MS = 25 * 60_000;
 const isFaasdFile = (file: string): boolean => file.includes(`${path.sep}tests${path.sep}faasd${path.sep}`);
-
-type FileResult = { file: string; passed: number; failed: number; skipped: number; ms: number; output: string };
 
 async function findTestFiles(target: string): Promise<string[]> {
   const full = path.resolve(projectRoot, target);
@@ -38,10 +38,6 @@ async function findTestFiles(target: string): Promise<string[]> {
   }
   const entries = await readdir(full, { recursive: true });
   return entries.filter((entry) => entry.endsWith('.test.ts')).map((entry) => path.join(full, entry)).sort();
-}
-
-function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -59,26 +55,6 @@ function runProcess(command: string, args: readonly string[], env: NodeJS.Proces
       resolve({ code: code ?? 1, output });
     });
   });
-}
-
-async function runFile(file: string, env: NodeJS.ProcessEnv): Promise<FileResult> {
-  const started = Date.now();
-  const { code, output } = await runProcess(process.execPath, ['--import', 'tsx', file], env, isFaasdFile(file) ? FAASD_FILE_TIMEOUT_MS : FILE_TIMEOUT_MS);
-  const text = stripAnsi(output);
-  const total = /Total:\s+(\d+)/.exec(text);
-  const passed = /Passed:\s+(\d+)/.exec(text);
-  const skipped = /Skipped:\s+(\d+)/.exec(text);
-  const relative = path.relative(projectRoot, file);
-  if (total === null || passed === null) {
-    // The file crashed before uvu could report, or it declares no test: both count as a failure.
-    return { file: relative, passed: 0, failed: 1, skipped: 0, ms: Date.now() - started, output: text || `exited with ${code} and printed nothing` };
-  }
-  const counts = { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped?.[1] ?? 0) };
-  let failed = counts.total - counts.passed - counts.skipped;
-  if (failed === 0 && (code !== 0 || counts.total === 0)) {
-    failed = 1;
-  }
-  return { file: relative, passed: counts.passed, failed, skipped: counts.skipped, ms: Date.now() - started, output: text };
 }
 
 async function typecheck(): Promise<FileResult> {
@@ -138,7 +114,7 @@ async function main(): Promise<number> {
     const queue = files.filter((file) => !isFaasdFile(file));
     const workers = Array.from({ length: Math.min(Math.max(os.availableParallelism(), 1), 2) }, async () => {
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-        report(await runFile(file, childEnv));
+        report(await runTestFile(file, { cwd: projectRoot, env: childEnv, timeoutMs: FILE_TIMEOUT_MS }));
       }
     });
     await Promise.all(workers);
@@ -146,7 +122,7 @@ async function main(): Promise<number> {
       report(await checking);
     }
     for (const file of faasdFiles) {
-      report(await runFile(file, childEnv));
+      report(await runTestFile(file, { cwd: projectRoot, env: childEnv, timeoutMs: FAASD_FILE_TIMEOUT_MS }));
     }
   } finally {
     if (containers !== undefined) {

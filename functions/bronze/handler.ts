@@ -1,5 +1,5 @@
 /** bronze — loads a run's raw files into bronze (MongoDB). Step contract: docs/functions.md. */
 import { createStepHandler } from '#pipeline/createStepHandler.ts';
-import { runBronzeStep } from '#bronze/runBronzeStep.ts';
+import { runBronzeStepStagingSilver } from '#silver/runBronzeStepStagingSilver.ts';
 
-export default createStepHandler({ functionName: 'bronze', step: 'bronze', runner: runBronzeStep });
+export default createStepHandler({ functionName: 'bronze', step: 'bronze', runner: runBronzeStepStagingSilver });

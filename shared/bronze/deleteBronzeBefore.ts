@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import { bronzeFiles } from './bronzeFiles.ts';
 

@@ -1,7 +1,7 @@
 import type { Db, Document } from 'mongodb';
 
 import { ValidationError } from '#platform/errors.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import { bronzeAuditSchema, type BronzeDocument } from './bronzeDocument.ts';
 

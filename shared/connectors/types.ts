@@ -49,7 +49,7 @@ export type ExtractResult = {
   readonly done: boolean;
   /** Where the next chunk starts (plain JSON), when not done. */
   readonly checkpoint?: JsonValue;
-  /** The cursor reached, when done: stage it with `stagePendingCursor`; it is committed after silver. */
+  /** The cursor reached, when done: the extract step stages it; it becomes the dataset's cursor when the run succeeds. */
   readonly nextCursor?: JsonValue;
   /** Raw parts written by this call. */
   readonly pages: number;

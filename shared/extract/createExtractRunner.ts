@@ -1,12 +1,11 @@
 import { getConnector } from '#connectors/registry.ts';
-import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
 import { readCursor } from '#pipeline/cursor/readCursor.ts';
 import { stagePendingCursor } from '#pipeline/cursor/stagePendingCursor.ts';
 import type { ExtractResult, RejectedRecord } from '#connectors/types.ts';
 import { ValidationError } from '#platform/errors.ts';
 import { createLogger, type Logger } from '#platform/log.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
-import type { StepOutcome, StepRunner } from '#pipeline/steps.ts';
+import type { StepOutcomeInput, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
 import { recordExtractRejects } from './recordExtractRejects.ts';
 
@@ -19,7 +18,7 @@ export type CreateExtractRunnerOptions = {
 };
 
 /** Maps a connector's answer to the step's outcome: counts, detail, and where the next chunk starts. */
-function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown>>): StepOutcome {
+function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown>>): StepOutcomeInput {
   const rejects: readonly RejectedRecord[] = result.rejects;
   const detail = {
     ...result.detail,
@@ -29,19 +28,21 @@ function toOutcome(result: ExtractResult, extra: Readonly<Record<string, unknown
   };
   const counts = { read: result.records, rejected: rejects.length };
   if (!result.done) {
-    return { status: 'continue', checkpoint: result.checkpoint ?? null, counts, detail: { ...detail, ...(result.resumeAt === undefined ? {} : { resumeAt: result.resumeAt }) } };
+    return { status: 'continue', checkpoint: result.checkpoint ?? null, ...(result.resumeAt === undefined ? {} : { resumeAt: result.resumeAt }), counts, detail };
   }
-  return { status: 'done', counts, detail };
+  return { status: 'done', unchanged: result.unchanged === true, counts, detail };
 }
 
 /**
  * The extract step of a connector function (`files`, `rest`, `ynab`): reads the run and its
  * dataset from Postgres, runs the dataset's connector for one chunk within the step's deadline
  * (with the committed cursor, unless the run is `full`), and maps the answer:
- * - not done → `continue` with the connector's checkpoint (`detail.resumeAt`: not before this ms epoch);
- * - done → the cursor reached is staged with the run; it is committed by the silver step;
- * - done and `unchanged` (nothing new: an HTTP 304, an empty inbox) → `detail.unchanged: true` and the
- *   staged cursor is committed right away, since no data will go through silver: skip bronze and silver.
+ * - not done → `continue` with the connector's checkpoint (and `resumeAt`: not before this ms epoch);
+ * - done → the cursor reached is staged with the run; it becomes the dataset's cursor when the run
+ *   succeeds (the orchestrator's completeRun, after silver committed — or right after this step when
+ *   it is `unchanged`);
+ * - done and `unchanged` (nothing new: an HTTP 304, an empty inbox) → `unchanged: true`: the run
+ *   ends without bronze and silver.
  * Rejected records count in `rows_rejected`, are listed in `platform.rejects` (layer `extract`), and the
  * first ones in `detail.rejects`.
  */
@@ -72,16 +73,9 @@ export function createExtractRunner(kind: string, options: CreateExtractRunnerOp
     if (!result.done) {
       return toOutcome(result, {});
     }
-    if (result.unchanged === true) {
-      const committedNow = await pool.transaction(async (tx) => {
-        if (result.nextCursor !== undefined) await stagePendingCursor(tx, ref, result.nextCursor);
-        return commitCursor(tx, run.runId);
-      });
-      return toOutcome(result, { unchanged: true, cursor_committed: committedNow.cursorCommitted });
-    }
     if (result.nextCursor !== undefined) {
       await stagePendingCursor(pool, ref, result.nextCursor);
     }
-    return toOutcome(result, { unchanged: false, cursor_staged: result.nextCursor !== undefined });
+    return toOutcome(result, { cursor_staged: result.nextCursor !== undefined });
   };
 }

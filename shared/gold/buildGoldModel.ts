@@ -27,9 +27,11 @@ function modelFragment(text: string): ReturnType<typeof sql.fragment> {
  * Builds `gold.<model>` from the model's SELECT: the result goes into a new table, which then
  * replaces the previous one in the same transaction, so readers see the old table or the new one,
  * never a missing or half-built one. A failing model leaves the previous table as it was and raises
- * a PlatformError (`gold.model_failed`) naming the model and carrying Postgres' error.
+ * a PlatformError (`gold.model_failed`) naming the model and carrying Postgres' error; with `timeoutMs`
+ * (the time left in the step's budget) a build that runs longer is cancelled and reported as
+ * `gold.model_too_slow`, since a model cannot be split across invocations.
  */
-export async function buildGoldModel(pool: DatabasePool, model: GoldModel, sqlText: string): Promise<GoldBuildResult> {
+export async function buildGoldModel(pool: DatabasePool, model: GoldModel, sqlText: string, options: { readonly timeoutMs?: number } = {}): Promise<GoldBuildResult> {
   const select = sqlText.trim().replace(/;\s*$/, '').trim();
   if (select === '') {
     throw new ValidationError('gold.model_empty', `Gold model \`${model.name}\`: its SQL file ${model.sql} is empty; write one SELECT whose result becomes gold.${model.name}.`, { context: { model: model.name } });
@@ -39,6 +41,7 @@ export async function buildGoldModel(pool: DatabasePool, model: GoldModel, sqlTe
   const started = Date.now();
   try {
     const rows = await pool.transaction(async (tx) => {
+      if (options.timeoutMs !== undefined) await tx.query(sql.unsafe`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.floor(options.timeoutMs))}ms`}, true)`);
       await tx.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier(['gold', building])}`);
       await tx.query(sql.unsafe`CREATE TABLE ${sql.identifier(['gold', building])} AS ${modelFragment(select)}`);
       const count = await tx.oneFirst(sql.type(z.object({ rows: z.bigint() }))`SELECT count(*) AS rows FROM ${sql.identifier(['gold', building])}`);
@@ -51,6 +54,14 @@ export async function buildGoldModel(pool: DatabasePool, model: GoldModel, sqlTe
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const sqlState = error instanceof PlatformError ? error.context.sqlState : undefined;
+    if (options.timeoutMs !== undefined && error instanceof PlatformError && error.code === 'db.statement_timeout') {
+      // A model is one statement: it cannot checkpoint and go on in the next invocation, so a retry would only fail again.
+      throw new PlatformError('gold.model_too_slow', `Gold model \`${model.name}\` (${model.sql}) did not finish within the ${Math.round(options.timeoutMs / 1000)} s left of its step budget, so it outgrows one invocation; gold.${model.name} was left as it was. Make the model cheaper (index what it joins on, read fewer rows, or split it into models that build on each other), or raise DP_STEP_BUDGET_MS (at most 55000) if the function's exec_timeout allows.`, {
+        cause: error,
+        retryable: false,
+        context: { model: model.name, sqlState, timeoutMs: options.timeoutMs },
+      });
+    }
     throw new PlatformError('gold.model_failed', `Gold model \`${model.name}\` (${model.sql}) failed, and gold.${model.name} was left as it was: ${detail} Fix the model's SQL and run it again.`, {
       cause: error,
       retryable: error instanceof PlatformError && error.retryable,

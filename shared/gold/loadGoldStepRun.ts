@@ -17,7 +17,7 @@ export type GoldStepRun = {
 /** Reads a gold run and its model (definition and SQL) from the metadata version the run recorded, else the current one. */
 export async function loadGoldStepRun(db: CommonQueryMethods, request: StepRequest): Promise<GoldStepRun> {
   const run = await readStepRun(db, request, 'gold');
-  const version = run.metadata_version === null ? undefined : Number(run.metadata_version);
+  const version = run.metadata_version ?? undefined;
   const catalog = await loadCatalog(db, version === undefined ? {} : { versionId: version });
   const model = catalog.metadata.models.find((candidate) => candidate.name === run.dataset);
   const text = model === undefined ? undefined : catalog.metadata.modelSql[model.name];

@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 
+import { isPlatformError } from '#platform/errors.ts';
 import { closestName } from './closestName.ts';
+import { datasetTableName } from './datasetTableName.ts';
 import { describeModelSql } from './describeModelSql.ts';
 import { formatIssuePath, type MetadataIssue, type PathSegment } from './metadataIssue.ts';
 import { normaliseModelSql } from './normaliseModelSql.ts';
 import type { ParsedYaml } from './parseMetadataYaml.ts';
-import { silverTableName } from './silverTableName.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -91,6 +92,18 @@ export function checkGoldRules(input: GoldRuleInput): MetadataIssue[] {
 
 type Report = (entry: { file: string; parsed: ParsedYaml }, where: readonly PathSegment[], code: string, message: string, fix: string, severity?: 'error' | 'warning') => void;
 
+
+/** The table a `depends_on` target names (`bank.transactions` → `silver.bank__transactions`), for messages; a name too long for Postgres is shown as it is. */
+function tableOf(target: string): string {
+  if (target.startsWith('gold.')) return target;
+  const [source, dataset] = target.split('.') as [string, string];
+  try {
+    return `silver.${datasetTableName(source, dataset)}`;
+  } catch (error) {
+    if (isPlatformError(error) && error.code === 'layers.name_too_long') return `silver.${String(error.context.table)}`;
+    throw error;
+  }
+}
 function checkModelSql(entry: ModelEntry, sqlFiles: ReadonlyMap<string, string>, usedSql: Set<string>, dangling: ReadonlySet<string>, report: Report): void {
   const model = (entry.parsed.value as { models: Record<string, unknown>[] }).models[entry.index] ?? {};
   const where: PathSegment[] = ['models', entry.index, 'sql'];
@@ -117,13 +130,13 @@ function checkModelSql(entry: ModelEntry, sqlFiles: ReadonlyMap<string, string>,
   const listed = new Set(entry.dependsOn.map((dependency) => dependency.target));
   for (const read of facts.reads) {
     if (!listed.has(read)) {
-      const table = read.startsWith('gold.') ? read : `silver.${silverTableName(...(read.split('.') as [string, string]))}`;
+      const table = tableOf(read);
       report(entry, ['models', entry.index, 'depends_on'], 'metadata.dependency_not_listed', `the SQL reads \`${table}\` but \`depends_on\` does not list \`${read}\`, so a change there will not rebuild this model`, `add \`${read}\` to depends_on`, 'warning');
     }
   }
   for (const { target, index } of entry.dependsOn) {
     if (!facts.reads.has(target) && !dangling.has(target)) {
-      const table = target.startsWith('gold.') ? target : `silver.${silverTableName(...(target.split('.') as [string, string]))}`;
+      const table = tableOf(target);
       report(entry, ['models', entry.index, 'depends_on', index], 'metadata.dependency_not_read', `\`depends_on\` lists \`${target}\` but the SQL does not read \`${table}\``, 'remove it, or read the table in the SQL', 'warning');
     }
   }

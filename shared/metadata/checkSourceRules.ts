@@ -4,16 +4,14 @@
  */
 import type { z } from 'zod';
 
+import { isPlatformError } from '#platform/errors.ts';
 import { closestName } from './closestName.ts';
 import type { ConnectorRegistry } from './connectorSettings.ts';
+import { datasetTableName } from './datasetTableName.ts';
 import { formatIssuePath, type MetadataIssue, type PathSegment } from './metadataIssue.ts';
 import type { ParsedYaml } from './parseMetadataYaml.ts';
 import { metadataErrorMap, translateZodIssues } from './translateZodIssues.ts';
 import type { SchemaNode } from './schemaWalk.ts';
-import { silverTableName } from './silverTableName.ts';
-
-/** Postgres truncates identifiers longer than this. */
-const MAX_IDENTIFIER = 63;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -68,9 +66,12 @@ export function checkSourceRules(input: SourceRuleInput): MetadataIssue[] {
       if (name.includes('__')) {
         report(at('name'), 'metadata.bad_name', `\`${name}\` contains \`__\`, which separates source and dataset in table names`, 'use a single `_`');
       }
-      const table = source === undefined ? undefined : silverTableName(source, name);
-      if (table !== undefined && table.length > MAX_IDENTIFIER) {
-        report(at('name'), 'metadata.name_too_long', `the silver table name \`${table}\` has ${table.length} characters; Postgres allows ${MAX_IDENTIFIER}`, 'shorten the source or the dataset name');
+      try {
+        if (source !== undefined) datasetTableName(source, name);
+      } catch (error) {
+        if (!isPlatformError(error) || error.code !== 'layers.name_too_long') throw error;
+        const { table, length, max } = error.context;
+        report(at('name'), 'metadata.name_too_long', `the silver table name \`${String(table)}\` has ${String(length)} characters; Postgres allows ${String(max)}`, 'shorten the source or the dataset name');
       }
     }
 

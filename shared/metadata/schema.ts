@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 
-import { describeScheduleProblem } from './describeScheduleProblem.ts';
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
+import { isPlatformError } from '#platform/errors.ts';
 
 /** The default of a dataset's `max_delete_share`. */
 export const DEFAULT_MAX_DELETE_SHARE = 0.5;
@@ -68,15 +69,17 @@ export const retentionSchema = z.strictObject({
 export type Retention = z.output<typeof retentionSchema>;
 
 export const datasetTriggerSchema = z.strictObject({
-  /** 5-field cron (UTC), a descriptor (@hourly, @daily…) or `@every <n>m|h`: when the orchestrator's tick starts this dataset. */
+  /** When the orchestrator's tick starts this dataset: the same schedules as stack.yml's cron-connector (5-field cron in UTC, @daily…, `@every 30m`). */
   schedule: z
     .string()
     .superRefine((value, context) => {
-      const problem = describeScheduleProblem(value);
-      if (problem !== undefined) {
+      try {
+        parseSchedule(value);
+      } catch (error) {
+        if (!isPlatformError(error)) throw error;
         context.addIssue({
           code: 'custom',
-          message: problem,
+          message: String(error.context.problem),
           params: { fix: 'write 5 cron fields in UTC (`0 6 * * *` is 06:00 every day), a descriptor (@hourly, @daily, @weekly, @monthly) or `@every 30m`' },
         });
       }

@@ -13,7 +13,7 @@ import type { OrchestratorContext } from './orchestratorContext.ts';
 import { readStatus } from './api/readStatus.ts';
 import { resolveRunTargets } from './runs/resolveRunTargets.ts';
 import { runTick } from './schedule/runTick.ts';
-import { selectRuns } from './api/selectRuns.ts';
+import { listRunViews } from './api/listRunViews.ts';
 
 export type CreateOrchestratorOptions = {
   readonly pool: DatabasePool;
@@ -45,11 +45,15 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
     startRuns: async (request) => {
       const catalog = await loadCatalog(context.pool);
       const targets = resolveRunTargets(catalog.metadata, request);
-      const detail = 'connector' in request ? { connector: request.connector } : {};
-      const opened = await openRuns(context, catalog, targets, request.trigger, { ...detail, ...(request.full ? { full: true } : {}), ...('accept_deletes' in request && request.accept_deletes === true ? { accept_deletes: true } : {}) });
+      const detail = {
+        ...('connector' in request ? { connector: request.connector } : {}),
+        ...(request.full ? { full: true } : {}),
+        ...('accept_deletes' in request && request.accept_deletes === true ? { accept_deletes: true } : {}),
+      };
+      const opened = await openRuns(context, catalog, targets, request.trigger, detail);
       return { status: targets.length === 0 ? 200 : 202, body: opened };
     },
-    listRuns: async (query) => ({ status: 200, body: { runs: await selectRuns(context.pool, query) } }),
+    listRuns: async (query) => ({ status: 200, body: { runs: await listRunViews(context.pool, query) } }),
     getRun: (runId) => describeRun(context, runId),
     handleCallback: (callback) => handleCallback(context, callback),
     handleWebhook: (delivery) => handleWebhook(context, delivery),

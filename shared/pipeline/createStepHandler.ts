@@ -8,7 +8,8 @@ import { parseInput } from '#platform/function/parseInput.ts';
 import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
 import { runStepOnce } from './runStepOnce.ts';
 import type { ForwardedReply } from './startScheduledRuns.ts';
-import { stepRequestSchema, type StepName, type StepRunner } from './steps.ts';
+import type { StepName } from './pipeline.ts';
+import { stepRequestSchema, type StepRunner } from './steps.ts';
 import { decodeSuperjson, encodeSuperjson } from '#platform/function/superjsonBody.ts';
 
 export type CreateStepHandlerOptions = {

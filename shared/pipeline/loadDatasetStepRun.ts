@@ -29,7 +29,7 @@ export type DatasetStepRun = {
  */
 export async function loadDatasetStepRun(db: CommonQueryMethods, request: StepRequest): Promise<DatasetStepRun> {
   const run = await readStepRun(db, request, 'dataset');
-  const version = run.metadata_version === null ? null : Number(run.metadata_version);
+  const version = run.metadata_version;
   let ref: DatasetRef;
   if (version === null) {
     const found = await getDataset(db, run.source, run.dataset);

@@ -1,26 +1,13 @@
-import { z } from 'zod';
-
-import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import type { CommonQueryMethods } from '#platform/db/sql.ts';
 import { NotFoundError, ValidationError } from '#platform/errors.ts';
+import type { RunKind } from './pipeline.ts';
+import { getRun } from './runStore/getRun.ts';
+import type { RunRow } from './runStore/runRow.ts';
 import type { StepRequest } from './steps.ts';
 
-const runRow = z.object({
-  run_id: z.string(),
-  kind: z.enum(['dataset', 'gold']),
-  source: z.string(),
-  dataset: z.string(),
-  load: z.enum(['full', 'delta']).nullable(),
-  trigger_detail: z.record(z.string(), z.unknown()),
-  metadata_version: z.bigint().nullable(),
-  created_at: z.date(),
-});
-export type StepRunRow = z.output<typeof runRow>;
-
 /** The run a step request names (`platform.runs`), which must be of `kind`; `run.not_found` or `step.wrong_run_kind` otherwise. */
-export async function readStepRun(db: CommonQueryMethods, request: StepRequest, kind: 'dataset' | 'gold'): Promise<StepRunRow> {
-  const run = await db.maybeOne(sql.type(runRow)`
-    SELECT run_id, kind, source, dataset, load, trigger_detail, metadata_version, created_at
-    FROM platform.runs WHERE run_id = ${request.runId}`);
+export async function readStepRun(db: CommonQueryMethods, request: StepRequest, kind: RunKind): Promise<RunRow> {
+  const run = await getRun(db, request.runId);
   if (run === null) {
     throw new NotFoundError('run.not_found', `Run ${request.runId} does not exist; steps run only for runs the orchestrator started.`, { context: { runId: request.runId } });
   }

@@ -1,29 +1,35 @@
 /**
  * The one module that reads `process.env`.
  *
- * Every key the platform understands is listed here with its default and what it is for.
- * Literal defaults come first, the environment overrides them, and invariant checks run last
- * and name the key that breaks them.
+ * Every key the platform understands is listed in envSchema.ts with its default and what it is for;
+ * the schema's literal defaults come first, the environment overrides them, its checks name the key
+ * that breaks them, and this file turns the result into the `Env` the rest of the platform reads.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import type { z } from 'zod';
+
+import { envSchema, FILE_KEYS, type LogLevel, type SecretsProviderKind } from './envSchema.ts';
 import { ConfigError } from './errors.ts';
 import { registerSecretValue } from './redact.ts';
 import { envSecretVariable } from './secrets/createEnvSecretStore.ts';
 
+export type { LogLevel, SecretsProviderKind } from './envSchema.ts';
+
 /** The repository (or image) root: the folder holding `shared/` (this file is shared/platform/env.ts). */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type Env = {
   /** Postgres URL of the platform database. Default: the project's local server. */
   readonly databaseUrl: string;
   /** Whether DATABASE_URL was set explicitly (then the platform never starts a server itself). */
   readonly databaseUrlFromEnv: boolean;
-  /** MongoDB-wire URL of the bronze store, database name included. */
+  /**
+   * MongoDB-wire URL of the bronze store, database name included. Default: the project's own FerretDB,
+   * `mongodb://<role of DATABASE_URL>@127.0.0.1:<DP_MONGODB_PORT>/dataplatform?authMechanism=PLAIN`.
+   */
   readonly mongodbUrl: string;
   readonly mongodbUrlFromEnv: boolean;
   /** Folder for local state: database files, built binaries, raw files, logs. Git-ignored. */
@@ -79,7 +85,7 @@ export type Env = {
   /** Folder of secret files, one file per secret (DP_SECRETS_DIR). Default: /var/openfaas/secrets, where faasd mounts them. */
   readonly secretsDir: string;
   /**
-   * The value of the environment variable DP_SECRET_<NAME> (name upper-cased), for the `env` secret provider.
+   * The value of the environment variable DP_SECRET_<NAME> (name upper-cased, `-` and `.` as `_`), for the `env` secret provider.
    * A function rather than a field so that printing the configuration never prints secret values.
    */
   readonly envSecret: (name: string) => string | undefined;
@@ -118,48 +124,14 @@ export type Env = {
   readonly retryMaxMs: number;
 };
 
-export type SecretsProviderKind = 'files' | 'infisical' | 'env';
-const SECRETS_PROVIDERS: readonly SecretsProviderKind[] = ['files', 'infisical', 'env'];
-
 type Source = Readonly<Record<string, string | undefined>>;
-
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
-function readPort(source: Source, key: string, fallback: number): number {
-  const raw = source[key];
-  if (raw === undefined || raw === '') {
-    return fallback;
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-    throw new ConfigError('config.invalid', `Environment variable ${key}=${JSON.stringify(raw)} is not a TCP port; set it to a whole number between 1 and 65535 or unset it.`, { context: { key } });
-  }
-  return value;
-}
-
-function readInteger(source: Source, key: string, fallback: number, min: number, max: number, unit: string): number {
-  const raw = source[key];
-  if (raw === undefined || raw === '') {
-    return fallback;
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError('config.invalid', `Environment variable ${key}=${JSON.stringify(raw)} is out of range; set it to a whole number of ${unit} between ${min} and ${max} or unset it (default ${fallback}).`, { context: { key } });
-  }
-  return value;
-}
 
 /**
  * `KEY_FILE` names a file holding the value of `KEY` (the Docker and OpenFaaS secret convention:
  * `DATABASE_URL_FILE=/var/openfaas/secrets/database-url`), so connection strings with passwords
  * never sit in a function's environment. `KEY` itself wins when both are set.
  */
-function withFileValue(source: Source, key: string): string | undefined {
-  const direct = source[key];
-  const file = source[`${key}_FILE`];
-  if ((direct !== undefined && direct !== '') || file === undefined || file === '') {
-    return direct;
-  }
+function readFileValue(key: string, file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
@@ -167,122 +139,113 @@ function withFileValue(source: Source, key: string): string | undefined {
   }
 }
 
+/** The schema's keys from `source`, empty values dropped, `*_FILE` values read. */
+function readSource(source: Source): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') values[key] = value;
+  }
+  for (const key of FILE_KEYS) {
+    const file = values[`${key}_FILE`];
+    if (values[key] === undefined && file !== undefined) values[key] = readFileValue(key, file);
+  }
+  return values;
+}
+
 /** Masks the password of a connection URL in every log line and error body. */
 function registerUrlPassword(value: string): void {
-  try {
-    const password = new URL(value).password;
-    if (password !== '') {
-      // Both forms: a log line may quote the URL (encoded) or the password a driver decoded from it.
-      registerSecretValue(password);
-      registerSecretValue(decodeURIComponent(password));
-    }
-  } catch {
-    // Not a URL: readUrl has already rejected it.
-  }
+  const password = new URL(value).password;
+  if (password === '') return;
+  // Both forms: a log line may quote the URL (percent-encoded) or the password a driver decoded from it.
+  registerSecretValue(password);
+  registerSecretValue(decodeURIComponent(password));
 }
 
-function readUrl(source: Source, key: string, fallback: string, protocols: readonly string[]): { value: string; fromEnv: boolean } {
-  const raw = source[key];
-  if (raw === undefined || raw === '') {
-    return { value: fallback, fromEnv: false };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError('config.invalid', `Environment variable ${key} is not a URL; expected ${protocols.map((p) => `${p}//…`).join(' or ')}.`, { context: { key } });
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError('config.invalid', `Environment variable ${key} uses ${parsed.protocol}; expected ${protocols.join(' or ')}.`, { context: { key } });
-  }
-  return { value: raw, fromEnv: true };
+/** Every problem of the environment in one ConfigError, naming each key; `context.key` is the first. */
+function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
+  const keys = issues.map((issue) => String(issue.path[0]));
+  const message = issues.map((issue, index) => `Environment variable ${keys[index]}${issue.message.startsWith('=') ? '' : ' '}${issue.message}`).join(' ');
+  return new ConfigError('config.invalid', message, { context: { key: keys[0], keys } });
 }
 
-/** Builds the platform's configuration from an environment (defaults to `process.env`). */
+/**
+ * The URL of the project's own FerretDB: it stores in the Postgres of `databaseUrl` and, as on faasd, lets in
+ * only clients that log in with PLAIN auth as a Postgres role — here the role of `databaseUrl`.
+ */
+function localMongodbUrl(databaseUrl: string, port: number): string {
+  const database = new URL(databaseUrl);
+  const url = new URL(`mongodb://127.0.0.1:${port}/dataplatform?authMechanism=PLAIN`);
+  url.username = database.username || 'postgres';
+  url.password = database.password;
+  return url.toString();
+}
+
+/**
+ * Builds the platform's configuration from an environment (defaults to `process.env`): the schema's literal
+ * defaults, overridden by the environment (and `*_FILE` secret files), then the defaults that follow from
+ * other keys (the database URLs from the ports, folders under DP_DATA_DIR).
+ */
 export function loadEnv(source: Source = process.env): Env {
-  const dataDir = path.resolve(projectRoot, source.DP_DATA_DIR || '.data');
-  const postgresPort = readPort(source, 'DP_POSTGRES_PORT', 54_329);
-  const mongodbPort = readPort(source, 'DP_MONGODB_PORT', 27_117);
-  const withFiles: Source = { ...source, DATABASE_URL: withFileValue(source, 'DATABASE_URL'), MONGODB_URL: withFileValue(source, 'MONGODB_URL') };
-  const database = readUrl(withFiles, 'DATABASE_URL', `postgres://postgres@127.0.0.1:${postgresPort}/dataplatform`, ['postgres:', 'postgresql:']);
-  const mongodb = readUrl(withFiles, 'MONGODB_URL', `mongodb://127.0.0.1:${mongodbPort}/dataplatform`, ['mongodb:']);
-  registerUrlPassword(database.value);
-  registerUrlPassword(mongodb.value);
-  const gatewayUrl = readUrl(source, 'DP_GATEWAY_URL', 'http://127.0.0.1:8080', ['http:', 'https:']).value.replace(/\/+$/, '');
-  const inboxDir = path.resolve(dataDir, source.DP_INBOX_DIR || 'inbox');
-  const archiveDir = path.resolve(dataDir, source.DP_ARCHIVE_DIR || 'archive');
-  const rawStoreUrl = readUrl(source, 'DP_RAW_STORE_URL', pathToFileURL(path.join(dataDir, 'raw')).href, ['file:', 's3:']).value;
-  const s3Endpoint = source.DP_S3_ENDPOINT ? readUrl(source, 'DP_S3_ENDPOINT', '', ['http:', 'https:']).value : undefined;
-  const s3AccessKeyId = withFileValue(source, 'DP_S3_ACCESS_KEY_ID');
-  const s3SecretAccessKey = withFileValue(source, 'DP_S3_SECRET_ACCESS_KEY');
-  if (s3SecretAccessKey) {
-    registerSecretValue(s3SecretAccessKey);
-  }
-  const gatewayUser = source.DP_GATEWAY_USER || 'admin';
-  if (gatewayUser.includes(':')) {
-    throw new ConfigError('config.invalid', 'Environment variable DP_GATEWAY_USER may not contain ":" (basic auth separates user and password with it); choose another user name.', { context: { key: 'DP_GATEWAY_USER' } });
-  }
-
-  const logLevel = (source.DP_LOG_LEVEL || 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError('config.invalid', `Environment variable DP_LOG_LEVEL=${JSON.stringify(source.DP_LOG_LEVEL)} is not a level; use one of ${LOG_LEVELS.join(', ')}.`, { context: { key: 'DP_LOG_LEVEL' } });
-  }
-
-  const secretsProviders = (source.DP_SECRETS_PROVIDER || 'files,env').split(',').map((name) => name.trim()).filter((name) => name !== '');
-  for (const name of secretsProviders) {
-    if (!SECRETS_PROVIDERS.includes(name as SecretsProviderKind)) {
-      throw new ConfigError('config.invalid', `Environment variable DP_SECRETS_PROVIDER names ${JSON.stringify(name)}, which is not a secret provider; use a comma-separated list of ${SECRETS_PROVIDERS.join(', ')}.`, { context: { key: 'DP_SECRETS_PROVIDER' } });
-    }
-  }
-  if (secretsProviders.length === 0) {
-    throw new ConfigError('config.invalid', `Environment variable DP_SECRETS_PROVIDER is empty; use a comma-separated list of ${SECRETS_PROVIDERS.join(', ')} or unset it.`, { context: { key: 'DP_SECRETS_PROVIDER' } });
-  }
-  const infisicalSite = readUrl(source, 'DP_INFISICAL_SITE_URL', 'https://app.infisical.com', ['https:', 'http:']);
+  const values = readSource(source);
+  const parsed = envSchema.safeParse(values);
+  if (!parsed.success) throw configError(parsed.error.issues);
+  const env = parsed.data;
+  const dataDir = path.resolve(projectRoot, env.DP_DATA_DIR);
+  const databaseUrl = env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${env.DP_POSTGRES_PORT}/dataplatform`;
+  const mongodbUrl = env.MONGODB_URL ?? localMongodbUrl(databaseUrl, env.DP_MONGODB_PORT);
+  registerUrlPassword(databaseUrl);
+  registerUrlPassword(mongodbUrl);
+  const { DP_S3_ACCESS_KEY_ID: s3AccessKeyId, DP_S3_SECRET_ACCESS_KEY: s3SecretAccessKey } = env;
+  if (s3SecretAccessKey !== undefined) registerSecretValue(s3SecretAccessKey);
+  const gatewayUrl = env.DP_GATEWAY_URL.replace(/\/+$/, '');
+  const inboxDir = path.resolve(dataDir, env.DP_INBOX_DIR);
+  const archiveDir = path.resolve(dataDir, env.DP_ARCHIVE_DIR);
 
   return Object.freeze({
-    databaseUrl: database.value,
-    databaseUrlFromEnv: database.fromEnv,
-    mongodbUrl: mongodb.value,
-    mongodbUrlFromEnv: mongodb.fromEnv,
+    databaseUrl,
+    databaseUrlFromEnv: env.DATABASE_URL !== undefined,
+    mongodbUrl,
+    mongodbUrlFromEnv: env.MONGODB_URL !== undefined,
     dataDir,
-    metadataDir: path.resolve(projectRoot, source.DP_METADATA_DIR || 'metadata'),
-    postgresPort,
-    mongodbPort,
-    logLevel,
-    functionName: source.DP_FUNCTION_NAME || source.faas_function_name || 'dp',
-    ci: source.CI === 'true' || source.CI === '1',
-    dockerHost: source.DOCKER_HOST || undefined,
-    useContainers: source.DP_USE_CONTAINERS !== 'false',
-    stepBudgetMs: readInteger(source, 'DP_STEP_BUDGET_MS', 40_000, 1_000, 55_000, 'milliseconds'),
+    metadataDir: path.resolve(projectRoot, env.DP_METADATA_DIR),
+    postgresPort: env.DP_POSTGRES_PORT,
+    mongodbPort: env.DP_MONGODB_PORT,
+    logLevel: env.DP_LOG_LEVEL,
+    functionName: env.DP_FUNCTION_NAME ?? env.faas_function_name ?? 'dp',
+    ci: env.CI,
+    dockerHost: env.DOCKER_HOST,
+    useContainers: env.DP_USE_CONTAINERS,
+    stepBudgetMs: env.DP_STEP_BUDGET_MS,
     gatewayUrl,
-    gatewayPort: readPort(source, 'DP_GATEWAY_PORT', 8080),
-    gatewayUser,
-    gatewayPassword: source.DP_GATEWAY_PASSWORD || undefined,
-    gatewayAsyncConcurrency: readInteger(source, 'DP_GATEWAY_ASYNC_CONCURRENCY', 1, 1, 64, 'concurrent invocations'),
-    stackFile: path.resolve(projectRoot, source.DP_STACK_FILE || 'stack.yml'),
-    rawStoreUrl,
-    s3Endpoint,
-    s3Region: source.DP_S3_REGION || 'us-east-1',
-    s3Credentials: () => (s3AccessKeyId && s3SecretAccessKey ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
-    secretsProviders: Object.freeze(secretsProviders as SecretsProviderKind[]),
-    secretsDir: path.resolve(source.DP_SECRETS_DIR || '/var/openfaas/secrets'),
+    gatewayPort: env.DP_GATEWAY_PORT,
+    gatewayUser: env.DP_GATEWAY_USER,
+    gatewayPassword: env.DP_GATEWAY_PASSWORD,
+    gatewayAsyncConcurrency: env.DP_GATEWAY_ASYNC_CONCURRENCY,
+    stackFile: path.resolve(projectRoot, env.DP_STACK_FILE),
+    rawStoreUrl: env.DP_RAW_STORE_URL ?? pathToFileURL(path.join(dataDir, 'raw')).href,
+    s3Endpoint: env.DP_S3_ENDPOINT,
+    s3Region: env.DP_S3_REGION,
+    s3Credentials: () => (s3AccessKeyId !== undefined && s3SecretAccessKey !== undefined ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
+    secretsProviders: Object.freeze(env.DP_SECRETS_PROVIDER),
+    secretsDir: path.resolve(env.DP_SECRETS_DIR),
     envSecret: (name: string) => source[envSecretVariable(name)] || undefined,
     infisical: Object.freeze({
-      siteUrl: infisicalSite.value,
-      projectId: source.DP_INFISICAL_PROJECT_ID || undefined,
-      environment: source.DP_INFISICAL_ENVIRONMENT || 'prod',
-      secretPath: source.DP_INFISICAL_SECRET_PATH || '/',
+      siteUrl: env.DP_INFISICAL_SITE_URL,
+      projectId: env.DP_INFISICAL_PROJECT_ID,
+      environment: env.DP_INFISICAL_ENVIRONMENT,
+      secretPath: env.DP_INFISICAL_SECRET_PATH,
     }),
     inboxDir,
     archiveDir,
-    inboxUrl: readUrl(source, 'DP_INBOX_URL', pathToFileURL(inboxDir).href, ['file:', 's3:']).value,
-    archiveUrl: readUrl(source, 'DP_ARCHIVE_URL', pathToFileURL(archiveDir).href, ['file:', 's3:']).value,
-    demoExit: source.DP_DEMO_EXIT === '1' || source.DP_DEMO_EXIT === 'true',
-    callbackBaseUrl: readUrl(source, 'DP_CALLBACK_BASE_URL', gatewayUrl, ['http:', 'https:']).value.replace(/\/+$/, ''),
-    callbackTimeoutMs: readInteger(source, 'DP_CALLBACK_TIMEOUT_SECONDS', 180, 1, 86_400, 'seconds') * 1000,
-    maxAttempts: readInteger(source, 'DP_MAX_ATTEMPTS', 4, 1, 100, 'attempts'),
-    retryBaseMs: readInteger(source, 'DP_RETRY_BASE_MS', 30_000, 0, 3_600_000, 'milliseconds'),
-    retryMaxMs: readInteger(source, 'DP_RETRY_MAX_MS', 900_000, 0, 86_400_000, 'milliseconds'),
+    inboxUrl: env.DP_INBOX_URL ?? pathToFileURL(inboxDir).href,
+    archiveUrl: env.DP_ARCHIVE_URL ?? pathToFileURL(archiveDir).href,
+    demoExit: env.DP_DEMO_EXIT,
+    callbackBaseUrl: (env.DP_CALLBACK_BASE_URL ?? gatewayUrl).replace(/\/+$/, ''),
+    callbackTimeoutMs: env.DP_CALLBACK_TIMEOUT_SECONDS * 1000,
+    maxAttempts: env.DP_MAX_ATTEMPTS,
+    retryBaseMs: env.DP_RETRY_BASE_MS,
+    retryMaxMs: env.DP_RETRY_MAX_MS,
   });
 }
 

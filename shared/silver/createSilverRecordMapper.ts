@@ -1,5 +1,5 @@
 import { CastRejection, createCaster } from '#pipeline/records/castValue.ts';
-import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
+import { createKeyHasher, type KeyHashResult } from '#pipeline/records/computeKeyHash.ts';
 import { hash128 } from '#pipeline/records/hash128.ts';
 import { createSourcePathReader } from '#pipeline/records/createSourcePathReader.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
@@ -54,9 +54,10 @@ function groupHash(names: readonly string[], indexes: readonly number[], values:
 /**
  * Creates the function that turns a received record into what silver stages: canonical column
  * values, the key hash, the scd1 and scd2 hashes (computed here, while streaming, not in SQL) and
- * the deleted flag. Values that do not cast are collected as rejects instead of failing.
+ * the deleted flag. Values that do not cast are collected as rejects instead of failing. A caller that has
+ * the record's key hash already (same hasher, same record) passes it, and the key is not hashed twice.
  */
-export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown) => MappedRecord {
+export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown, key?: KeyHashResult) => MappedRecord {
   const groupOf = (kind: 1 | 2): { names: string[]; indexes: number[] } => {
     const members = plan.columns.map((column, index) => ({ column, index })).filter(({ column }) => column.role === kind).sort((a, b) => (a.column.name < b.column.name ? -1 : 1));
     return { names: members.map(({ column }) => column.name), indexes: members.map(({ index }) => index) };
@@ -71,10 +72,10 @@ export function createSilverRecordMapper(plan: DatasetColumns): (record: unknown
   const castFlag = createCaster('boolean');
   const readFlag = flagPath === undefined ? undefined : createSourcePathReader(flagPath);
 
-  return (record) => {
+  return (record, knownKey) => {
     // Allocated only for a record that has a reject: most have none.
     let rejects: RejectedValue[] | undefined;
-    const keyResult = hashKey(record);
+    const keyResult = knownKey ?? hashKey(record);
     if (!keyResult.ok) rejects = [{ column: keyResult.column, value: valueText(keyResult.value), reason: keyResult.reason }];
     const values: (string | null)[] = [];
     for (const { column, cast, read, keyIndex } of columns) {

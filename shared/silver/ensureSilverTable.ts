@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 import { ConfigError } from '#platform/errors.ts';
-import { datasetTableName } from '#pipeline/records/datasetTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { buildAddColumnSql, buildCreateSilverTableSql } from './buildSilverTableSql.ts';
 import { AUDIT_COLUMNS, FORMATTED_TYPES } from './silverSchema.ts';

@@ -21,7 +21,7 @@ export type MergeSilverOptions = {
   readonly runId: string;
   /** Boundary to fix when the run has none yet. Default: the time the merge transaction takes its lock. */
   readonly boundaryAt?: Date;
-} & Pick<MergeSilverRecordsOptions, 'recordStep' | 'step' | 'chunk' | 'beforeCommit' | 'deletions' | 'workMem' | 'log'>;
+} & Pick<MergeSilverRecordsOptions, 'beforeCommit' | 'deletions' | 'workMem' | 'log'>;
 
 async function* bronzeInputs(options: MergeSilverOptions): AsyncGenerator<readonly SilverInput[]> {
   for await (const documents of readBronzeRun({ db: options.db, source: options.dataset.source.source, dataset: options.dataset.dataset.name, runId: options.runId })) {

@@ -254,7 +254,8 @@ async function setUp(context: Context): Promise<void> {
   await timed('host services (Postgres, FerretDB on Postgres, S3)', async () => {
     context.services.push(await startHostPostgres({ dir: path.join(context.work, 'postgres'), address: kit.hostIp, password }));
     context.services.push(await startHostFerretdb(kit.hostIp));
-    context.services.push(await startHostS3(kit.hostIp, BUCKET));
+    const operatorFile = (name: string): string => readFileSync(path.join(context.secrets, 'operator', name), 'utf8');
+    context.services.push(await startHostS3(kit.hostIp, BUCKET, { accessKeyId: operatorFile('s3-access-key-id'), secretAccessKey: operatorFile('s3-secret-access-key') }));
   });
   addServiceHosts(kit.inNamespaces, kit.hostIp);
 

@@ -7,13 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { z } from 'zod';
-
-import { createRun } from '#pipeline/runs/createRun.ts';
-import { finishRun } from '#pipeline/runs/finishRun.ts';
+import { toErrorRecord } from '#pipeline/runStore/toErrorRecord.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { getRun } from '#pipeline/runStore/getRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { loadBronze } from '#bronze/loadBronze.ts';
 import { createCopyIn, type CopyIn } from '#platform/db/createCopyIn.ts';
-import { sql } from '#platform/db/sql.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
 import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
@@ -66,9 +65,8 @@ export async function createLayerHarness(): Promise<LayerHarness> {
     const boundaryAt = options.boundaryAt ?? day(runs);
     const runId = options.runId ?? `run-${String(runs).padStart(3, '0')}`;
     const run = { source: dataset.source.source, dataset: dataset.dataset.name, runId, startedAt: boundaryAt };
-    const existing = await db.pool.maybeOne(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.runs WHERE run_id = ${runId}`);
-    if (existing === null) {
-      await createRun(db.pool, { runId, kind: 'dataset', source: run.source, dataset: run.dataset, load: dataset.dataset.load, triggerKind: 'manual', status: 'running' });
+    if ((await getRun(db.pool, runId)) === null) {
+      await insertActiveRun(db.pool, { runId, kind: 'dataset', source: run.source, dataset: run.dataset, load: dataset.dataset.load, trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
     }
     const partSize = options.partSize ?? 3;
     // An empty snapshot is delivered as one empty part, as connectors do.
@@ -89,10 +87,10 @@ export async function createLayerHarness(): Promise<LayerHarness> {
       const { runId, boundaryAt } = await loadRun(dataset, records, options);
       try {
         const result = await mergeSilver({ pool: db.pool, copyIn, db: mongo.db, dataset, runId, boundaryAt, ...(options.deletions === undefined ? {} : { deletions: options.deletions }) });
-        await finishRun(db.pool, { runId, status: 'succeeded' });
+        await finishRun(db.pool, runId, { status: 'succeeded' }, new Date());
         return result;
       } catch (error) {
-        await finishRun(db.pool, { runId, status: 'failed', error });
+        await finishRun(db.pool, runId, { status: 'failed', error: toErrorRecord(error) }, new Date());
         throw error;
       }
     },

@@ -13,7 +13,7 @@ import { createOrchestrator } from '#orchestrator/createOrchestrator.ts';
 import type { DispatchOrder, Dispatcher } from '#orchestrator/dispatch/dispatcher.ts';
 import type { OrchestratorConfig } from '#orchestrator/orchestratorConfig.ts';
 import type { OrchestratorApi, StepCallback } from '#orchestrator/api/orchestratorApi.ts';
-import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { parseStepCallback } from '#orchestrator/api/parseStepCallback.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 
 /** Validates metadata files given as text (`{ 'shop.yml': '…', 'gold/models.yml': '…', 'gold/a.sql': '…' }`) and syncs them. */
@@ -88,7 +88,7 @@ export function createHarness(pool: DatabasePool, options: { readonly secrets?: 
 }
 
 export type Answer =
-  | { readonly status: 'done' | 'continue'; readonly counts?: Partial<Record<'read' | 'inserted' | 'updated' | 'closed' | 'deleted' | 'rejected' | 'unchanged', number>>; readonly checkpoint?: unknown; readonly detail?: Record<string, unknown>; readonly replayed?: boolean }
+  | { readonly status: 'done' | 'continue'; readonly counts?: Partial<Record<'read' | 'inserted' | 'updated' | 'closed' | 'deleted' | 'rejected' | 'unchanged', number>>; readonly checkpoint?: unknown; readonly resumeAt?: number; readonly unchanged?: boolean; readonly detail?: Record<string, unknown>; readonly replayed?: boolean }
   | { readonly httpStatus: number; readonly error?: { readonly code: string; readonly message: string; readonly retryable?: boolean }; readonly text?: string };
 
 /** The callback the queue-worker would post for `order` answered with `answer`, parsed by the real callback parser. */
@@ -111,6 +111,8 @@ export function callbackFor(order: DispatchOrder, answer: Answer, options: { rea
       attempt: target.attempt,
       status: answer.status,
       ...(answer.checkpoint === undefined ? {} : { checkpoint: answer.checkpoint }),
+      ...(answer.resumeAt === undefined ? {} : { resumeAt: answer.resumeAt }),
+      unchanged: answer.unchanged ?? false,
       counts,
       detail: answer.detail ?? {},
       replayed: answer.replayed ?? false,

@@ -2,15 +2,17 @@
  * Helpers for step tests: metadata written into the catalog from YAML text, runs inserted as the
  * orchestrator would create them, and a step invoked through its real handler.
  */
-import { randomBytes } from 'node:crypto';
-
 import superjson from 'superjson';
 
-import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import type { DatabasePool } from '#platform/db/sql.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
 import type { FunctionHandler } from '#template/functionContract.ts';
+import { jsonRecordSchema } from '#pipeline/jsonRecord.ts';
 import type { StepResult } from '#pipeline/steps.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { callHandler } from './callHandler.ts';
@@ -29,23 +31,22 @@ export type TestRun = {
   readonly source: string;
   readonly dataset: string;
   readonly load?: 'full' | 'delta';
-  readonly triggerDetail?: Record<string, unknown>;
+  readonly triggerDetail?: Readonly<Record<string, unknown>>;
   readonly metadataVersion?: number;
 };
 
-/** Inserts a running run as the orchestrator creates it; returns its id. */
+/** Records a running run as the orchestrator does (insertActiveRun, without its first step); returns its id. */
 export async function createTestRun(pool: DatabasePool, run: TestRun): Promise<string> {
-  const runId = `t-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  await pool.query(sql.unsafe`
-    INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, trigger_detail, metadata_version, status, started_at)
-    VALUES (${runId}, ${run.kind ?? 'dataset'}, ${run.source}, ${run.dataset}, ${run.load ?? null}, 'manual',
-            ${sql.jsonb((run.triggerDetail ?? {}) as never)}, ${run.metadataVersion ?? null}, 'running', now())`);
+  const runId = newRunId();
+  const kind = run.kind ?? 'dataset';
+  const inserted = await insertActiveRun(pool, { runId, kind, source: run.source, dataset: run.dataset, load: run.load ?? null, trigger: 'manual', triggerDetail: jsonRecordSchema.parse(run.triggerDetail ?? {}), metadataVersion: run.metadataVersion ?? null }, new Date());
+  if (!inserted) throw new Error(`${run.source}.${run.dataset} already has an active run; finish it first (finishTestRun)`);
   return runId;
 }
 
-/** Marks a run finished, so the one-active-run rule lets the next run of the dataset start. */
+/** Marks a run succeeded (its cursor stays staged), so the one-active-run rule lets the next run of the dataset start. */
 export async function finishTestRun(pool: DatabasePool, runId: string): Promise<void> {
-  await pool.query(sql.unsafe`UPDATE platform.runs SET status = 'succeeded', finished_at = now() WHERE run_id = ${runId}`);
+  await finishRun(pool, runId, { status: 'succeeded' }, new Date());
 }
 
 export type StepAnswer = { readonly status: number; readonly result: StepResult | undefined; readonly error: { code: string; message: string } | undefined };

@@ -14,15 +14,16 @@ import type { MetadataFileText } from '#metadata/validateMetadata.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
 import { createStepHandler } from '#pipeline/createStepHandler.ts';
 import type { FunctionHandler } from '#template/functionContract.ts';
-import { runBronzeStep } from '#bronze/runBronzeStep.ts';
+import { runBronzeStepStagingSilver } from '#silver/runBronzeStepStagingSilver.ts';
 import { runFilesExtract } from '#extract/runFilesExtract.ts';
 import { runGoldStep } from '#gold/runGoldStep.ts';
 import { runRestExtract } from '#extract/runRestExtract.ts';
 import { runSilverStep } from '#silver/runSilverStep.ts';
-import type { StepName } from '#pipeline/steps.ts';
+import type { StepName } from '#pipeline/pipeline.ts';
 import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from './database.ts';
-import { callStep, createTestRun, finishTestRun, syncTestMetadata, type StepAnswer, type TestRun } from './stepRuns.ts';
+import { succeedRun } from '#pipeline/succeedRun.ts';
+import { callStep, createTestRun, syncTestMetadata, type StepAnswer, type TestRun } from './stepRuns.ts';
 
 export type StepWorld = {
   readonly db: TestDatabase;
@@ -36,7 +37,9 @@ export type StepWorld = {
   readonly startRun: (run: TestRun) => Promise<string>;
   /** Calls one step of a run; asserts nothing. */
   readonly step: (handler: FunctionHandler, runId: string, run: { source: string; dataset: string }, extra?: { chunk?: number; checkpoint?: unknown; deadlineMs?: number; step?: StepName }) => Promise<StepAnswer>;
-  /** extract (with `extract`), bronze and silver of a new run of the dataset, each until done; throws on a failed step. The run is finished afterwards. */
+  /** Ends a dataset run as succeeded the way the orchestrator does (succeedRun: its staged cursor and imported files are committed). */
+  readonly succeedRun: (runId: string) => Promise<void>;
+  /** extract (with `extract`), bronze and silver of a new run of the dataset, each until done; throws on a failed step. The run then succeeds (succeedRun). */
   readonly runDataset: (source: string, dataset: string, extract: FunctionHandler) => Promise<{ runId: string; extract: StepAnswer[]; bronze: StepAnswer; silver: StepAnswer }>;
   readonly cleanup: () => Promise<void>;
 };
@@ -55,7 +58,7 @@ export async function createStepWorld(options: { readonly metadata?: readonly Me
   const handlers = {
     files: handler('files', 'extract', runFilesExtract),
     rest: handler('rest', 'extract', runRestExtract),
-    bronze: handler('bronze', 'bronze', runBronzeStep),
+    bronze: handler('bronze', 'bronze', runBronzeStepStagingSilver),
     silver: handler('silver', 'silver', runSilverStep),
     gold: handler('gold', 'gold', runGoldStep),
   };
@@ -72,6 +75,9 @@ export async function createStepWorld(options: { readonly metadata?: readonly Me
     }
     throw new Error('step never finished');
   };
+  const succeed = async (runId: string): Promise<void> => {
+    await db.pool.transaction((tx) => succeedRun(tx, { run_id: runId, kind: 'dataset' }, new Date()));
+  };
   return {
     db,
     mongo,
@@ -82,6 +88,7 @@ export async function createStepWorld(options: { readonly metadata?: readonly Me
       await cp(path.join(projectRoot, 'metadata', 'samples', 'bank', `snapshot-${snapshot}`), path.join(env.inboxDir, 'bank'), { recursive: true });
     },
     startRun: async (run) => createTestRun(db.pool, run),
+    succeedRun: succeed,
     step,
     runDataset: async (source, dataset, extract) => {
       const run = { source, dataset };
@@ -89,7 +96,7 @@ export async function createStepWorld(options: { readonly metadata?: readonly Me
       const extracted = await untilDone(extract, runId, run);
       const [bronze] = (await untilDone(handlers.bronze, runId, run)).slice(-1);
       const [silver] = await untilDone(handlers.silver, runId, run);
-      await finishTestRun(db.pool, runId);
+      await succeed(runId);
       return { runId, extract: extracted, bronze: bronze!, silver: silver! };
     },
     cleanup: async () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { STEP_NAMES, type StepName } from '#pipeline/pipeline.ts';
 import type { CommandIo } from '#tools/cli/command.ts';
 import type { OrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
 import { runTarget } from '#tools/cli/describeRun.ts';
@@ -12,8 +13,9 @@ import type { Source } from '#metadata/schema.ts';
 import { copySnapshot } from './copySnapshot.ts';
 import { waitForModelRuns } from './waitForModelRuns.ts';
 
-export const DEMO_LAYERS = ['extract', 'bronze', 'silver', 'gold'] as const;
-export type DemoLayer = (typeof DEMO_LAYERS)[number];
+/** The layers the demo times: the pipeline's steps. */
+export const DEMO_LAYERS = STEP_NAMES;
+export type DemoLayer = StepName;
 
 export type SnapshotOutcome = {
   readonly snapshot: string;

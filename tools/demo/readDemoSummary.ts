@@ -1,13 +1,14 @@
 import type { Db } from 'mongodb';
-import { z } from 'zod';
 
-import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
+import type { CommonQueryMethods } from '#platform/db/sql.ts';
+import { countGoldRows } from '#orchestrator/api/countGoldRows.ts';
 import { NotFoundError } from '#platform/errors.ts';
 import { listDependentModels } from '#metadata/catalog/listDependentModels.ts';
 import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { Dataset } from '#metadata/schema.ts';
-import { silverTableName } from '#metadata/silverTableName.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
+import { readSilverSummary, type KeyHistory as SilverKeyHistory } from '#silver/readSilverSummary.ts';
 
 export type DatasetLanding = {
   readonly dataset: string;
@@ -45,38 +46,23 @@ export type ModelLanding = { readonly model: string; readonly table: string; rea
 
 export type DemoSummary = { readonly source: string; readonly datasets: readonly DatasetLanding[]; readonly models: readonly ModelLanding[] };
 
-const countsRow = z.object({ current: z.bigint(), deleted: z.bigint(), versions: z.bigint() });
-const versionRow = z.object({ row: z.record(z.string(), z.unknown()) });
-const exists = z.object({ found: z.boolean() });
-
 /** At most this many multi-version keys are shown per dataset. */
 const MAX_HISTORIES = 10;
 
-async function readHistories(db: CommonQueryMethods, table: string, dataset: Dataset): Promise<KeyHistory[]> {
-  const target = sql.identifier(['silver', table]);
-  const rows = await db.any(sql.type(versionRow)`
-    SELECT to_jsonb(t) AS row FROM ${target} AS t
-    WHERE t._key_hash IN (
-      SELECT _key_hash FROM ${target} GROUP BY _key_hash HAVING count(*) > 1 ORDER BY _key_hash LIMIT ${MAX_HISTORIES}
-    )
-    ORDER BY t._key_hash, t._valid_from`);
-  const byKey = new Map<string, Record<string, unknown>[]>();
-  for (const { row } of rows) {
-    const key = dataset.key.map((column) => String(row[column])).join(' / ');
-    byKey.set(key, [...(byKey.get(key) ?? []), row]);
-  }
+/** The histories silver kept, as the demo prints them: the key as text and, per version, the business values that differ between versions. */
+function showHistories(histories: readonly SilverKeyHistory[], dataset: Dataset): KeyHistory[] {
   const business = dataset.columns.map((column) => column.name).filter((name) => !dataset.key.includes(name));
-  return [...byKey.entries()]
-    .map(([key, versions]) => {
-      const differing = business.filter((name) => new Set(versions.map((version) => JSON.stringify(version[name]))).size > 1);
+  return histories
+    .map((history) => {
+      const differing = business.filter((name) => new Set(history.versions.map((version) => JSON.stringify(version.values[name]))).size > 1);
       return {
-        key,
-        versions: versions.map((version) => ({
-          validFrom: String(version._valid_from),
-          validTo: version._valid_to === null || version._valid_to === undefined ? null : String(version._valid_to),
-          current: version._is_current === true,
-          deleted: version._is_deleted === true,
-          values: Object.fromEntries(differing.map((name) => [name, version[name]])),
+        key: history.key.map(String).join(' / '),
+        versions: history.versions.map((version) => ({
+          validFrom: version.validFrom.toISOString(),
+          validTo: version.validTo === null ? null : version.validTo.toISOString(),
+          current: version.current,
+          deleted: version.deleted,
+          values: Object.fromEntries(differing.map((name) => [name, version.values[name]])),
         })),
       };
     })
@@ -105,31 +91,22 @@ export async function readDemoSummary(db: CommonQueryMethods, bronze: Db, source
   const datasets: DatasetLanding[] = [];
   const models = new Map<string, ModelLanding>();
   for (const dataset of definition.datasets) {
-    const table = silverTableName(source, dataset.name);
-    const present = await db.one(sql.type(exists)`SELECT to_regclass(${`silver.${table}`}) IS NOT NULL AS found`);
-    const counts = present.found
-      ? await db.one(sql.type(countsRow)`
-          SELECT count(*) FILTER (WHERE _is_current AND NOT _is_deleted) AS current,
-                 count(*) FILTER (WHERE _is_current AND _is_deleted) AS deleted,
-                 count(*) AS versions
-          FROM ${sql.identifier(['silver', table])}`)
-      : { current: 0n, deleted: 0n, versions: 0n };
+    const silver = await readSilverSummary(db, source, dataset, { histories: MAX_HISTORIES });
     datasets.push({
       dataset: dataset.name,
-      table: `silver.${table}`,
+      table: silver?.table ?? `silver.${datasetTableName(source, dataset.name)}`,
       key: dataset.key,
-      bronze: await countCollection(bronze, table),
-      current: Number(counts.current),
-      deleted: Number(counts.deleted),
-      versions: Number(counts.versions),
+      bronze: await countCollection(bronze, datasetTableName(source, dataset.name)),
+      current: silver?.current ?? 0,
+      deleted: silver?.deleted ?? 0,
+      versions: silver?.versions ?? 0,
       scd1: dataset.columns.filter((column) => column.scd === 1 && !dataset.key.includes(column.name)).map((column) => column.name),
-      histories: present.found ? await readHistories(db, table, dataset) : [],
+      histories: silver === null ? [] : showHistories(silver.histories, dataset),
     });
     for (const dependent of await listDependentModels(db, { source, dataset: dataset.name })) {
       const name = dependent.model.name;
       if (models.has(name)) continue;
-      const built = await db.one(sql.type(exists)`SELECT to_regclass(${`gold.${name}`}) IS NOT NULL AS found`);
-      const rows = built.found ? Number(await db.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM ${sql.identifier(['gold', name])}`)) : null;
+      const rows = await countGoldRows(db, name);
       models.set(name, { model: name, table: `gold.${name}`, rows });
     }
   }

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { processEnvironment, type Env } from '#platform/env.ts';
 import type { Logger } from '#platform/log.ts';
 import { invokeFunction, FunctionTimeoutError, type FunctionReply } from './invokeFunction.ts';
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
 import type { LoadedStack } from './loadStack.ts';
 import type { StackFunction } from './parseStack.ts';
 import { startFunctionProcess, type FunctionProcess } from './startFunctionProcess.ts';
+import { callTimeoutMs, readExecTimeoutMs, watchdogTimeoutHeaders } from './watchdogTimeout.ts';
 
 /** Keys that point at faasd's services and secret files in stack.yml; locally the gateway's own settings (this shell's) replace them. */
 const LOCAL_KEYS = [
@@ -32,7 +32,13 @@ export type ServedFunction = {
 
 export type FunctionRegistry = {
   readonly functions: ReadonlyMap<string, ServedFunction>;
-  /** Calls a function; a function that died is started again first. Status 504 when it passes its exec_timeout, 502 when it cannot be reached. */
+  /** The process id of each running function. */
+  readonly processIds: () => ReadonlyMap<string, number>;
+  /**
+   * Calls a function; a function that died is started again first. Past its exec_timeout the call is cut and
+   * answered as of-watchdog does (504, empty body, `X-OpenFaaS-Internal: of-watchdog`) while the process runs on;
+   * 502 when it cannot be reached.
+   */
   readonly call: (name: string, call: FunctionCall) => Promise<FunctionReply>;
   readonly stop: () => Promise<void>;
 };
@@ -124,6 +130,7 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
 
   return {
     functions,
+    processIds: () => new Map([...processes].filter(([, started]) => started.running()).map(([name, started]) => [name, started.pid])),
     call: async (name, call) => {
       const served = functions.get(name);
       if (served === undefined) {
@@ -140,12 +147,18 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
           return text(502, `function ${name} could not be started; see its log lines`);
         }
       }
-      const execTimeout = parseDuration(served.definition.environment.exec_timeout ?? '') ?? GATEWAY_TIMEOUT_MS;
+      const header = call.headers['x-timeout'];
+      const watchdogMs = callTimeoutMs(readExecTimeoutMs(served.definition.environment), typeof header === 'string' ? header : undefined);
+      const watchdogCuts = watchdogMs > 0 && watchdogMs <= GATEWAY_TIMEOUT_MS;
+      const started = Date.now();
       try {
-        return await invokeFunction({ port: target.port, method: call.method, path: call.path, headers: call.headers, body: call.body, timeoutMs: Math.min(execTimeout, GATEWAY_TIMEOUT_MS) });
+        return await invokeFunction({ port: target.port, method: call.method, path: call.path, headers: call.headers, body: call.body, timeoutMs: watchdogCuts ? watchdogMs : GATEWAY_TIMEOUT_MS });
       } catch (error) {
         if (error instanceof FunctionTimeoutError) {
-          return text(504, `function ${name} did not answer within its exec_timeout (${Math.min(execTimeout, GATEWAY_TIMEOUT_MS)} ms)`);
+          const durationMs = Date.now() - started;
+          options.log.warn('gateway.exec_timeout', { function: name, timeout_ms: watchdogCuts ? watchdogMs : GATEWAY_TIMEOUT_MS, note: 'the call was cut; the function process runs on, as under of-watchdog' });
+          if (watchdogCuts) return { status: 504, headers: watchdogTimeoutHeaders(durationMs), body: Buffer.alloc(0) };
+          return text(504, `function ${name} did not answer within the gateway's ${GATEWAY_TIMEOUT_MS} ms`);
         }
         options.log.warn('gateway.function_unreachable', { function: name, error });
         return text(502, `function ${name} could not be reached`);

@@ -12,7 +12,7 @@ import { createFunctionRegistry, type FunctionCall, type FunctionRegistry } from
 import { createScheduleDriver, type ScheduleDriver, type ScheduledTrigger } from './createScheduleDriver.ts';
 import { forwardableHeaders, type FunctionReply } from './invokeFunction.ts';
 import { loadStack } from './loadStack.ts';
-import { parseSchedule } from '#orchestrator/schedule/parseSchedule.ts';
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import { postCallback } from './postCallback.ts';
 
 /** NATS refuses messages over 1 MB, so faasd's gateway cannot queue a larger async body. */
@@ -35,7 +35,7 @@ export type LocalGatewayOptions = {
   readonly asyncConcurrency?: number;
   /** Extra environment for every function (wins over stack.yml). */
   readonly functionEnv?: Readonly<Record<string, string>>;
-  /** Fires the `schedule` annotations; pass `null` to fire none. Default: node-schedule in UTC. */
+  /** Fires the `schedule` annotations; pass `null` to fire none. Default: croner in UTC (createScheduleDriver). */
   readonly scheduleDriver?: ScheduleDriver | null;
   /** Clock in epoch milliseconds, for X-Duration-Seconds. Default Date.now. */
   readonly now?: () => number;
@@ -49,6 +49,8 @@ export type LocalGateway = {
   readonly url: string;
   readonly port: number;
   readonly functions: readonly string[];
+  /** The process id of each running function. */
+  readonly processIds: () => ReadonlyMap<string, number>;
   /** Resolves when no async invocation waits or runs (callbacks included). */
   readonly idle: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -238,6 +240,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     url,
     port,
     functions: names,
+    processIds: () => registry!.processIds(),
     idle: () => queue.idle(),
     close: async () => {
       for (const trigger of triggers) trigger.cancel();

@@ -1,30 +1,29 @@
-import schedule from 'node-schedule';
-
-import type { ScheduleSpec } from '#orchestrator/schedule/parseSchedule.ts';
+import { createCron } from '#platform/cron/createCron.ts';
+import type { Schedule } from '#platform/cron/parseSchedule.ts';
 
 /** A scheduled trigger that can be stopped. */
 export type ScheduledTrigger = { readonly cancel: () => void };
 
 /** Fires callbacks on schedules; the local gateway takes one so tests can fire schedules by hand. */
 export type ScheduleDriver = {
-  readonly schedule: (spec: ScheduleSpec, fire: () => void) => ScheduledTrigger;
+  readonly schedule: (schedule: Schedule, fire: () => void) => ScheduledTrigger;
 };
 
 /**
- * The real driver: cron rules through node-schedule in UTC (as the cron-connector runs), `@every`
- * as a fixed interval from the moment the schedule was added (as robfig/cron's @every does).
- * Like the cron-connector it neither skips a firing while the previous call still runs nor
- * replays firings missed while it was not running.
+ * The real driver: cron rules through croner in UTC, at the times the orchestrator's catch-up and the
+ * cron-connector compute; `@every` as a fixed interval from the moment the schedule was added (as
+ * robfig/cron's @every does). Like the cron-connector it neither skips a firing while the previous call
+ * still runs nor replays firings missed while it was not running.
  */
 export function createScheduleDriver(): ScheduleDriver {
   return {
-    schedule: (spec, fire) => {
-      if (spec.kind === 'every') {
-        const timer = setInterval(fire, spec.intervalMs);
+    schedule: (schedule, fire) => {
+      if (schedule.kind === 'every') {
+        const timer = setInterval(fire, schedule.intervalMs);
         return { cancel: () => clearInterval(timer) };
       }
-      const job = schedule.scheduleJob({ rule: spec.rule, tz: 'Etc/UTC' }, () => fire());
-      return { cancel: () => job?.cancel() };
+      const job = createCron(schedule.pattern, fire);
+      return { cancel: () => job.stop() };
     },
   };
 }

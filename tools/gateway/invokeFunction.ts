@@ -14,7 +14,7 @@ export type InvokeFunctionOptions = {
   readonly path: string;
   readonly headers: http.OutgoingHttpHeaders;
   readonly body: Buffer;
-  /** Milliseconds before the call is abandoned (the watchdog's exec_timeout). */
+  /** Milliseconds before the call is cut (the watchdog's exec_timeout, or the gateway's own limit). */
   readonly timeoutMs: number;
 };
 
@@ -40,7 +40,10 @@ export function invokeFunction(options: InvokeFunctionOptions): Promise<Function
         response.on('error', reject);
       },
     );
-    request.setTimeout(options.timeoutMs, () => request.destroy(new FunctionTimeoutError(`no answer within ${options.timeoutMs} ms`)));
+    // A deadline for the whole call, not an idle timeout: a function that trickles bytes is cut all the same.
+    // Destroying the request closes the connection, as the watchdog's cancelled request does; the process lives on.
+    const timer = setTimeout(() => request.destroy(new FunctionTimeoutError(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    request.on('close', () => clearTimeout(timer));
     request.on('error', reject);
     request.end(options.body);
   });

@@ -10,6 +10,8 @@ export const TEMPLATE_ENTRYPOINT = path.join(projectRoot, 'template', 'node24-ts
 
 export type FunctionProcess = {
   readonly name: string;
+  /** The operating system's id of the process (benchmarks read its peak memory from /proc). */
+  readonly pid: number;
   /** Port the function listens on, on 127.0.0.1. */
   readonly port: number;
   /** False once the process has exited. */
@@ -81,6 +83,7 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
 
   return {
     name: options.name,
+    pid: child.pid ?? 0,
     port,
     running: () => running,
     exited,

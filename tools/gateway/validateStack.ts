@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { isPlatformError } from '#platform/errors.ts';
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
-import { parseSchedule } from '#orchestrator/schedule/parseSchedule.ts';
 import { SECRET_NAME_PATTERN } from '#metadata/schema.ts';
+import { parseDuration } from './parseDuration.ts';
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import type { Stack } from './parseStack.ts';
 
 /** OpenFaaS CE (and so faasd) serves at most this many functions. */

@@ -14,10 +14,20 @@ export type LocalS3 = {
   readonly stop: () => Promise<void>;
 };
 
+export type LocalS3Options = {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly bucket: string;
+  readonly log: Logger;
+  /** When given, every request must carry a valid Signature Version 4 for this key pair (region us-east-1). Default: any request is served. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+};
+
 /** Builds (if needed) and starts the S3 launcher on 127.0.0.1:`port` with objects in memory. */
-export async function startLocalS3(options: { readonly dataDir: string; readonly port: number; readonly bucket: string; readonly log: Logger }): Promise<LocalS3> {
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const binary = await buildGoLauncher('s3', options.dataDir, options.log);
-  const child = spawn(binary, ['--listen-addr', `127.0.0.1:${options.port}`, '--bucket', options.bucket], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const keys = options.credentials === undefined ? [] : ['--access-key', options.credentials.accessKeyId, '--secret-key', options.credentials.secretAccessKey];
+  const child = spawn(binary, ['--listen-addr', `127.0.0.1:${options.port}`, '--bucket', options.bucket, ...keys], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const endpoint = `http://127.0.0.1:${options.port}`;

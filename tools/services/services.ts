@@ -3,7 +3,8 @@
  *
  * Order, for each service: an explicit URL (DATABASE_URL / MONGODB_URL) is used as it is and must be
  * reachable; otherwise a server already answering at the local default is reused; otherwise the
- * project's own server is started (Postgres from Debian's packages, FerretDB built with Go).
+ * project's own server is started (Postgres from Debian's packages, FerretDB built with Go, storing its
+ * documents in that Postgres).
  */
 import type { Env } from '#platform/env.ts';
 import { ConfigError } from '#platform/errors.ts';
@@ -50,13 +51,14 @@ export async function ensureMongo(env: Env, log: Logger): Promise<ServiceState> 
   if (env.mongodbUrlFromEnv) {
     throw new ConfigError('local.mongodb_unreachable', `MONGODB_URL (${redactUrl(env.mongodbUrl)}) does not answer. Start that server, or unset MONGODB_URL to let the project start its own.`);
   }
-  await startLocalFerretdb({ dataDir: env.dataDir, port: env.mongodbPort, log });
+  await startLocalFerretdb({ dataDir: env.dataDir, port: env.mongodbPort, databaseUrl: env.databaseUrl, mongodbUrl: env.mongodbUrl, log });
   return 'started';
 }
 
-/** Ensures both services, in parallel, and reports what it did. */
+/** Ensures both services — Postgres first, since the project's FerretDB keeps its documents there — and reports what it did. */
 export async function ensureServices(env: Env, log: Logger): Promise<Services> {
-  const [postgres, mongodb] = await Promise.all([ensurePostgres(env, log), ensureMongo(env, log)]);
+  const postgres = await ensurePostgres(env, log);
+  const mongodb = await ensureMongo(env, log);
   log.info('services.ready', { postgres, mongodb, databaseUrl: redactUrl(env.databaseUrl), mongodbUrl: redactUrl(env.mongodbUrl) });
   return { databaseUrl: env.databaseUrl, mongodbUrl: env.mongodbUrl, postgres, mongodb };
 }

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { ConfigError, ConflictError, isPlatformError, ValidationError } from '#platform/errors.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
 import { createKeyHasher } from '#pipeline/records/computeKeyHash.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
 import { Connector } from '../connector.ts';
-import { readPath } from '../readPath.ts';
 import type { DatasetRunRef } from '#pipeline/cursor/datasetRunRef.ts';
 import type { RejectedRecord } from '../types.ts';
 import { filesConfigSchema, filesExtractSchema, filesStateSchema, fileMatcher, formatOf, type FilesConfig, type FilesExtract, type FilesState } from './filesSettings.ts';
@@ -57,7 +57,7 @@ function rejectKeyless(parsed: ParsedFile, input: Input, name: string): { record
   });
   parsed.records.forEach((record, index) => {
     const missing = keyPaths.filter(({ path: keyPath }) => {
-      const value = readPath(record, keyPath);
+      const value = readSourcePath(record, keyPath);
       return value === undefined || value === null || value === '';
     });
     const line = parsed.lines[index];

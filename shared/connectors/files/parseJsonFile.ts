@@ -1,4 +1,4 @@
-import { readPath } from '../readPath.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
 import type { RejectedRecord } from '../types.ts';
 import { badFile, shorten, type ParsedFile } from './parsedFile.ts';
 
@@ -16,7 +16,7 @@ export function parseJsonFile(text: string, file: string, recordsPath: string): 
     const match = /line (\d+)/.exec((error as Error).message);
     throw badFile(file, `not valid JSON (${(error as Error).message}); fix the file and drop it again`, match === null ? undefined : Number(match[1]));
   }
-  const list = readPath(document, recordsPath);
+  const list = readSourcePath(document, recordsPath);
   if (!Array.isArray(list)) {
     throw badFile(file, `has no array of records at ${recordsPath === '' ? 'its top level' : `records_path ${JSON.stringify(recordsPath)}`}; set extract.records_path`);
   }

@@ -12,7 +12,7 @@ export type ImportedFileRow = {
   readonly archivedAs: string;
 };
 
-/** Records that a run imported a file (pending until `commitCursor` commits the run); recording it again is a no-op. */
+/** Records that a run imported a file (pending until the run succeeds: succeedRun); recording it again is a no-op. */
 export async function recordImportedFile(db: CommonQueryMethods, run: DatasetRunRef, file: ImportedFileRow): Promise<void> {
   await db.query(sql.type(z.object({}))`
     INSERT INTO platform.imported_files (source, dataset, sha256, run_id, file_name, bytes, records, rejected, archived_as)

@@ -8,7 +8,7 @@ import { parseLinkHeader } from 'got';
 import { z } from 'zod';
 
 import { ValidationError } from '#platform/errors.ts';
-import { readPath } from '../readPath.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
 
 export const paginatorSchema = z.discriminatedUnion('type', [
   /** One request, no pages. */
@@ -90,7 +90,7 @@ export type ReceivedPage = {
 
 const numberAt = (json: unknown, path: string | undefined): number | undefined => {
   if (path === undefined) return undefined;
-  const value = readPath(json, path);
+  const value = readSourcePath(json, path);
   return typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
 };
 
@@ -116,7 +116,7 @@ export function nextPosition(paginator: Paginator, position: Position, page: Rec
       return { offset };
     }
     case 'cursor': {
-      const value = readPath(page.json, paginator.cursor_path);
+      const value = readSourcePath(page.json, paginator.cursor_path);
       if (value === undefined || value === null || value === '') return null;
       if (typeof value !== 'string' && typeof value !== 'number') {
         throw new ValidationError('connector.unexpected_shape', `${page.origin}: the cursor at ${paginator.cursor_path} is a ${typeof value}, expected a string or number; check extract.paginator.cursor_path.`);

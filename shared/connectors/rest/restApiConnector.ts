@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { ValidationError } from '#platform/errors.ts';
+import { readSourcePath } from '#pipeline/records/readSourcePath.ts';
 import type { Finish, Page, PageInput, StartInput } from '../connector.ts';
-import { readPath } from '../readPath.ts';
 import { firstPosition, nextPosition, pageUrl, paginatorSchema, positionSchema } from './paginator.ts';
 import { RestConnector } from './restConnector.ts';
 import { httpSettingsShape } from './restSettings.ts';
@@ -113,7 +113,7 @@ export class RestApiConnector extends RestConnector<RestApiConfig, RestApiExtrac
       if (response.status === 304) {
         return { cursor: { value: state.since, etag: state.etag }, unchanged: true };
       }
-      const records = readPath(response.json, extract.records_path);
+      const records = readSourcePath(response.json, extract.records_path);
       if (!Array.isArray(records)) {
         throw new ValidationError('connector.unexpected_shape', `dataset ${ref.source.source}.${ref.dataset.name}: GET ${response.origin} has no array at records_path ${extract.records_path === '' ? '(the body itself)' : JSON.stringify(extract.records_path)} (found ${records === null ? 'null' : typeof records}); nothing was written for this page. Check extract.records_path.`, {
           context: { url: response.origin, source: ref.source.source, dataset: ref.dataset.name },
@@ -122,7 +122,7 @@ export class RestApiConnector extends RestConnector<RestApiConfig, RestApiExtrac
       let max = state.max;
       if (extract.incremental !== undefined) {
         for (const record of records) {
-          const value = readPath(record, extract.incremental.field);
+          const value = readSourcePath(record, extract.incremental.field);
           if ((typeof value === 'string' || typeof value === 'number') && (max === null || compareCursorValues(value, max) > 0)) max = value;
         }
       }

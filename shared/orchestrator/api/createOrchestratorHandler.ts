@@ -5,7 +5,7 @@ import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
 import { listRunsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
 import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
-import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { parseStepCallback } from './parseStepCallback.ts';
 import { toJsonSafe } from '#platform/function/toJsonSafe.ts';
 
 type Route = {

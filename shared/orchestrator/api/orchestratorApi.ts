@@ -1,14 +1,13 @@
 /**
  * What the orchestrator function does, as an interface: `functions/orchestrator/handler.ts`
- * routes and parses HTTP requests (createOrchestratorHandler) and calls these methods. The
- * orchestration logic implements them; until it is part of the build, createUnavailableOrchestrator
- * answers 501 with code `orchestrator.unavailable`.
+ * routes and parses HTTP requests (createOrchestratorHandler) and calls these methods, which
+ * createOrchestrator implements over Postgres.
  */
 import { z } from 'zod';
 
-import { PlatformError } from '#platform/errors.ts';
 import { nameSchema } from '#metadata/schema.ts';
-import type { StepName, StepResult } from '#pipeline/steps.ts';
+import type { StepName } from '#pipeline/pipeline.ts';
+import type { StepResult } from '#pipeline/steps.ts';
 
 export const runTriggerSchema = z.enum(['manual', 'schedule', 'event', 'webhook']);
 
@@ -80,19 +79,3 @@ export type OrchestratorApi = {
   readonly tick: (request: TickRequest) => Promise<OrchestratorReply>;
   readonly status: () => Promise<OrchestratorReply>;
 };
-
-/** An orchestrator whose every method answers 501 `orchestrator.unavailable`: the routes work, the logic is not in this build. */
-export function createUnavailableOrchestrator(): OrchestratorApi {
-  const unavailable = (what: string) => async (): Promise<never> => {
-    throw new PlatformError('orchestrator.unavailable', `The orchestrator cannot ${what} yet: the orchestration logic is not part of this build.`, { status: 501, context: { operation: what } });
-  };
-  return {
-    startRuns: unavailable('start runs'),
-    listRuns: unavailable('list runs'),
-    getRun: unavailable('show a run'),
-    handleCallback: unavailable('take step callbacks'),
-    handleWebhook: unavailable('take webhooks'),
-    tick: unavailable('reconcile'),
-    status: unavailable('report status'),
-  };
-}

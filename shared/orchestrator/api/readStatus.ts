@@ -1,13 +1,28 @@
 import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
-import { silverTableName } from '#metadata/silverTableName.ts';
+import type { RunKind } from '#pipeline/pipeline.ts';
+import { listRunStatus, type RunStatusOfTarget } from '#pipeline/runStore/listRunStatus.ts';
+import { readSilverSummary } from '#silver/readSilverSummary.ts';
 import type { OrchestratorReply } from './orchestratorApi.ts';
 import { countGoldRows } from './countGoldRows.ts';
-import { countSilverRows } from './countSilverRows.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { selectDatasetStatus } from './selectDatasetStatus.ts';
 import { selectModelStatus } from './selectModelStatus.ts';
 
 const secondsSince = (at: Date | null, now: number): number | null => (at === null ? null : Math.max(0, Math.round((now - at.getTime()) / 1000)));
+
+/** The run part of a status entry: the last run (not a skip), the last success, the active run, and what they make the status. */
+function runStatusOf(found: RunStatusOfTarget | undefined, now: number) {
+  const lastRun = found?.lastRun;
+  const activeRunId = found?.activeRunId ?? null;
+  const lastSuccessAt = found?.lastSuccessAt ?? null;
+  return {
+    last_run: lastRun === undefined ? null : { run_id: lastRun.run_id, status: lastRun.status, trigger: lastRun.trigger_kind, created_at: lastRun.created_at, finished_at: lastRun.finished_at, error: lastRun.error },
+    last_success_at: lastSuccessAt,
+    active_run_id: activeRunId,
+    status: activeRunId !== null ? 'running' : (lastRun?.status ?? 'never_run'),
+    freshness_seconds: secondsSince(lastSuccessAt, now),
+  };
+}
 
 /**
  * `GET /status`: every active dataset and gold model with its last run (status, trigger, times, error), the
@@ -17,15 +32,15 @@ const secondsSince = (at: Date | null, now: number): number | null => (at === nu
 export async function readStatus(context: OrchestratorContext): Promise<OrchestratorReply> {
   const now = context.now();
   const version = await getCurrentMetadataVersion(context.pool);
+  const runs = new Map((await listRunStatus(context.pool)).map((entry) => [`${entry.lastRun.kind}/${entry.lastRun.source}/${entry.lastRun.dataset}`, entry]));
+  const runsOf = (kind: RunKind, source: string, dataset: string) => runStatusOf(runs.get(`${kind}/${source}/${dataset}`), now);
   const datasets = [];
   for (const row of await selectDatasetStatus(context.pool)) {
-    const table = silverTableName(row.source, row.dataset);
-    const rows = await countSilverRows(context.pool, table);
+    const silver = await readSilverSummary(context.pool, row.source, { name: row.dataset, key: [] });
     datasets.push({
       ...row,
-      status: row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run'),
-      freshness_seconds: secondsSince(row.last_success_at, now),
-      silver: rows === null ? null : { table: `silver.${table}`, current_rows: rows.current, total_rows: rows.total },
+      ...runsOf('dataset', row.source, row.dataset),
+      silver: silver === null ? null : { table: silver.table, current_rows: silver.current, total_rows: silver.versions },
     });
   }
   const models = [];
@@ -33,8 +48,7 @@ export async function readStatus(context: OrchestratorContext): Promise<Orchestr
     const rows = await countGoldRows(context.pool, row.model);
     models.push({
       ...row,
-      status: row.active_run_id !== null ? 'running' : (row.last_run?.status ?? 'never_run'),
-      freshness_seconds: secondsSince(row.last_success_at, now),
+      ...runsOf('gold', 'gold', row.model),
       gold: rows === null ? null : { table: `gold.${row.model}`, rows },
     });
   }

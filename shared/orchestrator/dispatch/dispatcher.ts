@@ -3,7 +3,8 @@
  * (createHttpDispatcher) posts to the gateway's `/async-function/<name>` with a callback URL; tests
  * may pass a dispatcher that records the orders.
  */
-import type { StepName, StepRequest } from '#pipeline/steps.ts';
+import type { StepName } from '#pipeline/pipeline.ts';
+import type { StepRequest } from '#pipeline/steps.ts';
 
 /** Which step chunk and attempt a dispatch (and its callback) belongs to. */
 export type DispatchTarget = {

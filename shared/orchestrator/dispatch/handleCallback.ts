@@ -1,14 +1,14 @@
 import { ValidationError } from '#platform/errors.ts';
+import { lockRun } from '#pipeline/runStore/lockRun.ts';
+import { lockStep } from '#pipeline/runStore/lockStep.ts';
+import type { StepRow } from '#pipeline/runStore/stepRow.ts';
+import { outcomeOfResult } from '#pipeline/steps.ts';
 import type { OrchestratorReply, StepCallback } from '../api/orchestratorApi.ts';
 import { applyStepOutcome } from './applyStepOutcome.ts';
+import { attemptOutcomeOfRow, type AttemptOutcome, type OutcomeAction } from './attemptOutcome.ts';
 import { classifyFailure } from './classifyFailure.ts';
-import { lockRun } from '../runs/lockRun.ts';
-import { lockStep } from './lockStep.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
-import type { StepRecord } from './runRecords.ts';
 import { sendUnsentSteps } from './sendUnsentSteps.ts';
-import type { OutcomeAction, StepOutcome } from './stepOutcome.ts';
-import { successFromRecord } from './successFromRecord.ts';
 
 type Decision =
   | { readonly kind: 'ignored'; readonly reason: string }
@@ -16,31 +16,22 @@ type Decision =
   | { readonly kind: 'applied'; readonly action: OutcomeAction; readonly runIds: readonly string[]; readonly attempt: number };
 
 /** The attempt a callback answers: from its URL, else from the result, else the row's when the call id matches. */
-function attemptOf(callback: StepCallback, step: StepRecord): number | undefined {
+function attemptOf(callback: StepCallback, step: StepRow): number | undefined {
   if (callback.target?.attempt !== undefined) return callback.target.attempt;
   if (callback.result?.attempt !== undefined) return callback.result.attempt;
   return step.call_id === null || step.call_id === callback.callId ? step.attempt : undefined;
 }
 
-function outcomeOf(callback: StepCallback, step: StepRecord, attempt: number): StepOutcome {
+function outcomeOf(callback: StepCallback, step: StepRow, attempt: number): AttemptOutcome {
   const ok = callback.functionStatus >= 200 && callback.functionStatus < 300;
   const { result } = callback;
   if (ok && result !== undefined) {
-    return {
-      kind: 'success',
-      attempt,
-      status: result.status,
-      checkpoint: result.checkpoint,
-      counts: result.counts,
-      detail: result.detail,
-      durationMs: result.durationMs,
-      record: true,
-    };
+    return { kind: 'success', attempt, outcome: outcomeOfResult(result), durationMs: result.durationMs };
   }
   // The step recorded its success but the answer got lost on the way (a watchdog timeout after the commit,
   // a body that did not parse): the row is the truth.
   if (step.status === 'succeeded') {
-    return successFromRecord(step, attempt);
+    return attemptOutcomeOfRow(step, attempt);
   }
   return { kind: 'failure', attempt, error: classifyFailure(callback) };
 }

@@ -1,20 +1,19 @@
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
+import { lockRun } from '#pipeline/runStore/lockRun.ts';
+import { lockStep } from '#pipeline/runStore/lockStep.ts';
+import { markStepHandled } from '#pipeline/runStore/markStepHandled.ts';
+import { redispatchStep } from '#pipeline/runStore/redispatchStep.ts';
+import type { StepKey, StepRow } from '#pipeline/runStore/stepRow.ts';
 import { applyStepOutcome } from './applyStepOutcome.ts';
-import { failureFromRecord } from './failureFromRecord.ts';
-import { finishRun } from '../runs/finishRun.ts';
-import { lockRun } from '../runs/lockRun.ts';
-import { lockStep } from './lockStep.ts';
-import { markStepHandled } from './markStepHandled.ts';
+import { attemptOutcomeOfRow } from './attemptOutcome.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
-import { redispatchStep } from './redispatchStep.ts';
-import type { StepKey, StepRecord } from './runRecords.ts';
-import { successFromRecord } from './successFromRecord.ts';
 
 /** What the tick did with one chunk. */
 export type ReconcileAction = 'none' | 'recovered' | 'redispatched' | 'retried' | 'failed';
 
 export type ReconcileResult = { readonly action: ReconcileAction; readonly runIds: readonly string[] };
 
-function isOverdue(step: StepRecord, now: number, context: OrchestratorContext): boolean {
+function isOverdue(step: StepRow, now: number, context: OrchestratorContext): boolean {
   const overdueBefore = now - context.config.callbackTimeoutMs;
   if (step.status === 'dispatched') {
     return step.sent_at !== null && step.sent_at.getTime() < overdueBefore;
@@ -44,8 +43,7 @@ export async function reconcileStep(context: OrchestratorContext, key: StepKey):
 
     if (step.handled_attempt !== step.attempt) {
       if (step.status === 'succeeded' || step.status === 'failed') {
-        const outcome = step.status === 'succeeded' ? successFromRecord(step, step.attempt) : failureFromRecord(step, step.attempt);
-        const applied = await applyStepOutcome(tx, context, run, step, outcome);
+        const applied = await applyStepOutcome(tx, context, run, step, attemptOutcomeOfRow(step, step.attempt));
         log.info('tick.recovered', { status: step.status, action: applied.action });
         return { action: 'recovered', runIds: applied.runIds };
       }

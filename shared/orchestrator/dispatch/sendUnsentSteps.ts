@@ -1,32 +1,38 @@
-import { toPlatformError } from '#platform/errors.ts';
+import { NotFoundError, toPlatformError } from '#platform/errors.ts';
 import { redact } from '#platform/redact.ts';
+import { claimUnsentSteps } from '#pipeline/runStore/claimUnsentSteps.ts';
+import { getRun } from '#pipeline/runStore/getRun.ts';
+import { getStep } from '#pipeline/runStore/getStep.ts';
+import { lockRun } from '#pipeline/runStore/lockRun.ts';
+import { lockStep } from '#pipeline/runStore/lockStep.ts';
+import { recordSendReceipt } from '#pipeline/runStore/recordSendReceipt.ts';
+import type { StepRow } from '#pipeline/runStore/stepRow.ts';
 import type { StepRequest } from '#pipeline/steps.ts';
-import { decodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { applyStepOutcome } from './applyStepOutcome.ts';
-import { claimUnsentSteps, type ClaimedStep } from './claimUnsentSteps.ts';
-import { lockRun } from '../runs/lockRun.ts';
-import { lockStep } from './lockStep.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
-import { recordSendReceipt } from './recordSendReceipt.ts';
 
 export type SendSummary = { readonly sent: number; readonly failed: number };
 
-function requestFor(claimed: ClaimedStep, budgetMs: number): StepRequest {
-  const checkpoint = claimed.previous_checkpoint === null || claimed.previous_checkpoint === undefined ? undefined : decodeSuperjson(claimed.previous_checkpoint, 'recorded checkpoint');
+/** The request of a claimed chunk: its run's source and dataset, and the previous chunk's checkpoint. */
+async function requestFor(context: OrchestratorContext, claimed: StepRow): Promise<StepRequest> {
+  const run = await getRun(context.pool, claimed.run_id);
+  const previous = claimed.chunk === 0 ? null : await getStep(context.pool, { runId: claimed.run_id, step: claimed.step, chunk: claimed.chunk - 1 });
+  const checkpoint = previous?.checkpoint;
+  if (run === null) throw new NotFoundError('run.not_found', `Run ${claimed.run_id} disappeared while its ${claimed.step} step was being sent.`, { context: { runId: claimed.run_id } });
   return {
     runId: claimed.run_id,
-    source: claimed.source,
-    dataset: claimed.dataset,
+    source: run.source,
+    dataset: run.dataset,
     step: claimed.step,
     chunk: claimed.chunk,
     attempt: claimed.attempt,
     ...(checkpoint === undefined ? {} : { checkpoint }),
-    deadlineMs: budgetMs,
+    deadlineMs: context.config.stepBudgetMs,
   };
 }
 
 /** A send that failed is the attempt's outcome: retried with backoff, or the end of the run (a function that is not deployed). */
-async function recordSendFailure(context: OrchestratorContext, claimed: ClaimedStep, error: unknown): Promise<void> {
+async function recordSendFailure(context: OrchestratorContext, claimed: StepRow, error: unknown): Promise<void> {
   const known = toPlatformError(error, 'dispatch.failed');
   const key = { runId: claimed.run_id, step: claimed.step, chunk: claimed.chunk };
   const runIds = await context.pool.transaction(async (tx) => {
@@ -58,7 +64,7 @@ export async function sendUnsentSteps(context: OrchestratorContext, options: { r
       const target = { runId: row.run_id, step: row.step, chunk: row.chunk, attempt: row.attempt };
       const log = context.log.child({ run_id: row.run_id, step: row.step, chunk: row.chunk, attempt: row.attempt });
       try {
-        const receipt = await context.dispatcher.dispatch({ functionName: row.function_name ?? row.step, request: requestFor(row, context.config.stepBudgetMs), target });
+        const receipt = await context.dispatcher.dispatch({ functionName: row.function_name ?? row.step, request: await requestFor(context, row), target });
         if (receipt.callId !== undefined) {
           await recordSendReceipt(context.pool, target, row.attempt, receipt.callId);
         }

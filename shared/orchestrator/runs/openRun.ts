@@ -1,22 +1,25 @@
 import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import { TransientError } from '#platform/errors.ts';
-import { findActiveRun } from './findActiveRun.ts';
-import { hasRunStarted } from './hasRunStarted.ts';
-import { insertActiveRun } from './insertActiveRun.ts';
-import { insertDispatchedStep } from '../dispatch/insertDispatchedStep.ts';
-import { insertSkippedRun } from './insertSkippedRun.ts';
-import { newRunId, type NewRun } from './newRun.ts';
+import type { JsonRecord } from '#pipeline/jsonRecord.ts';
+import { firstStepOf, type RunKind } from '#pipeline/pipeline.ts';
+import { findActiveRun } from '#pipeline/runStore/findActiveRun.ts';
+import { hasRunStarted } from '#pipeline/runStore/hasRunStarted.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { insertDispatchedStep } from '#pipeline/runStore/insertDispatchedStep.ts';
+import { insertSkippedRun } from '#pipeline/runStore/insertSkippedRun.ts';
+import type { NewRun } from '#pipeline/runStore/newRun.ts';
+import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import type { RunTarget, RunTrigger } from './runTarget.ts';
 
 /** What a trigger became: a started run, or a skip recorded against the run already active. */
 export type OpenedRun =
-  | { readonly outcome: 'started'; readonly run_id: string; readonly kind: 'dataset' | 'gold'; readonly source: string; readonly dataset: string; readonly load: 'full' | 'delta' | null }
-  | { readonly outcome: 'skipped'; readonly run_id: string; readonly kind: 'dataset' | 'gold'; readonly source: string; readonly dataset: string; readonly skipped_for: string };
+  | { readonly outcome: 'started'; readonly run_id: string; readonly kind: RunKind; readonly source: string; readonly dataset: string; readonly load: 'full' | 'delta' | null }
+  | { readonly outcome: 'skipped'; readonly run_id: string; readonly kind: RunKind; readonly source: string; readonly dataset: string; readonly skipped_for: string };
 
 export type OpenRunOptions = {
   readonly target: RunTarget;
   readonly trigger: RunTrigger;
-  readonly triggerDetail: Readonly<Record<string, unknown>>;
+  readonly triggerDetail: JsonRecord;
   readonly metadataVersion: number;
   readonly now: Date;
   /** Run id to use; default a new one. */
@@ -25,10 +28,10 @@ export type OpenRunOptions = {
 
 /**
  * Records a trigger in the caller's transaction: a `running` run with its first step written as `dispatched`
- * (extract to the source's connector function, or the gold step), or — when the dataset already has an active
- * run — a `skipped` run that points at it. A skipped gold trigger notes whether the active rebuild had already
- * started (`active_run_started`), which decides whether it must run once more. Nothing is sent here; the caller
- * sends after committing.
+ * (pipeline.ts: extract on the source's connector function, or gold), or — when the dataset already has an
+ * active run — a `skipped` run that points at it. A skipped gold trigger notes whether the active rebuild had
+ * already started (`active_run_started`), which decides whether it must run once more. Nothing is sent here;
+ * the caller sends after committing.
  */
 export async function openRun(tx: DatabaseTransactionConnection, options: OpenRunOptions): Promise<OpenedRun> {
   const { target } = options;
@@ -45,13 +48,8 @@ export async function openRun(tx: DatabaseTransactionConnection, options: OpenRu
   // A run that just ended between the insert and the look-up frees the dataset: try once more.
   for (let round = 0; round < 2; round += 1) {
     if (await insertActiveRun(tx, run, options.now)) {
-      await insertDispatchedStep(tx, {
-        runId: run.runId,
-        step: target.kind === 'dataset' ? 'extract' : 'gold',
-        chunk: 0,
-        functionName: target.kind === 'dataset' ? target.source.connector : 'gold',
-        notBefore: null,
-      }, options.now);
+      const first = firstStepOf(target.kind === 'dataset' ? { kind: 'dataset', connector: target.source.connector } : { kind: 'gold' });
+      await insertDispatchedStep(tx, { runId: run.runId, step: first.step, chunk: 0, functionName: first.functionName, notBefore: null }, options.now);
       return { outcome: 'started', run_id: run.runId, kind: run.kind, source: run.source, dataset: run.dataset, load: run.load };
     }
     const active = await findActiveRun(tx, run.kind, run.source, run.dataset);
@@ -64,4 +62,3 @@ export async function openRun(tx: DatabaseTransactionConnection, options: OpenRu
   }
   throw new TransientError('run.busy', `Could not start a run of ${run.source}.${run.dataset}: its active run changed twice while starting; try again.`);
 }
-

@@ -1,3 +1,4 @@
+import type { JsonRecord } from '#pipeline/jsonRecord.ts';
 import type { Catalog } from '#metadata/catalog/loadCatalog.ts';
 import { openRun, type OpenedRun } from './openRun.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
@@ -13,7 +14,7 @@ export type OpenRunsReply = {
  * Starts a run per target in one transaction (a busy dataset gets a skipped run instead), then sends their
  * first steps. The runs record the catalog version they were started from.
  */
-export async function openRuns(context: OrchestratorContext, catalog: Pick<Catalog, 'versionId'>, targets: readonly RunTarget[], trigger: RunTrigger, triggerDetail: Readonly<Record<string, unknown>>): Promise<OpenRunsReply> {
+export async function openRuns(context: OrchestratorContext, catalog: Pick<Catalog, 'versionId'>, targets: readonly RunTarget[], trigger: RunTrigger, triggerDetail: JsonRecord): Promise<OpenRunsReply> {
   const opened = await context.pool.transaction(async (tx) => {
     const now = new Date(context.now());
     const result: OpenedRun[] = [];

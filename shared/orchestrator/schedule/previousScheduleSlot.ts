@@ -1,18 +1,16 @@
-import cronParser from 'cron-parser';
-
-import { parseSchedule } from './parseSchedule.ts';
+import { createCron } from '#platform/cron/createCron.ts';
+import type { Schedule } from '#platform/cron/parseSchedule.ts';
 
 /**
- * The latest time at or before `now` (epoch ms) at which a metadata schedule fires, in UTC. Cron rules and
- * descriptors are read as the cron-connector reads them (parseSchedule); `@every <duration>` fires on
- * multiples of the interval since the epoch, so every orchestrator instance agrees on the slots.
+ * The latest time at or before `now` (epoch ms) at which a metadata schedule fires, in UTC: for a cron rule
+ * the same match the cron-connector and the local gateway fire at; for `@every <duration>` a multiple of
+ * the interval since the epoch, so every orchestrator instance agrees on the slots. Before a rule's first
+ * match ever, the epoch.
  */
-export function previousScheduleSlot(expression: string, now: number): Date {
-  const spec = parseSchedule(expression);
-  if (spec.kind === 'every') {
-    return new Date(Math.floor(now / spec.intervalMs) * spec.intervalMs);
+export function previousScheduleSlot(schedule: Schedule, now: number): Date {
+  if (schedule.kind === 'every') {
+    return new Date(Math.floor(now / schedule.intervalMs) * schedule.intervalMs);
   }
-  // prev() answers the latest match strictly before currentDate; a second later includes a slot at `now` itself.
-  const expressionAt = cronParser.parseExpression(spec.rule, { currentDate: new Date(Math.floor(now / 1000) * 1000 + 1000), tz: 'UTC' });
-  return expressionAt.prev().toDate();
+  // previousRuns answers matches strictly before the reference; a millisecond later includes a match at `now`.
+  return createCron(schedule.pattern).previousRuns(1, new Date(now + 1))[0] ?? new Date(0);
 }

@@ -1,7 +1,8 @@
+import { dropEndedRunStaging } from '#silver/dropRunStaging.ts';
 import { isPlatformError } from '#platform/errors.ts';
 import { loadCatalog, type Catalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorReply, TickRequest } from '../api/orchestratorApi.ts';
-import { listStepsToReconcile } from '../dispatch/listStepsToReconcile.ts';
+import { listStepsToReconcile } from '#pipeline/runStore/listStepsToReconcile.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { reconcileStep, type ReconcileAction } from '../dispatch/reconcileStep.ts';
 import { sendUnsentSteps } from '../dispatch/sendUnsentSteps.ts';
@@ -33,6 +34,9 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
     if (result.action !== 'none') actions[result.action] += 1;
   }
   const sends = await sendUnsentSteps(context);
+  // The silver staging of runs that ended without merging (failed, or finished some other way) goes here.
+  const stagingDropped = await dropEndedRunStaging(context.pool);
+  if (stagingDropped.length > 0) context.log.info('tick.staging_dropped', { runs: stagingDropped });
 
   const body = {
     trigger: request.trigger,

@@ -1,7 +1,8 @@
+import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import { isPlatformError } from '#platform/errors.ts';
 import type { Catalog } from '#metadata/catalog/loadCatalog.ts';
 import { claimScheduleSlot } from './claimScheduleSlot.ts';
-import { newRunId } from '../runs/newRun.ts';
+import { newRunId } from '#pipeline/runStore/newRunId.ts';
 import { openRun, type OpenedRun } from '../runs/openRun.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { previousScheduleSlot } from './previousScheduleSlot.ts';
@@ -23,7 +24,7 @@ export async function startDueSchedules(context: OrchestratorContext, catalog: C
       if (schedule === undefined) continue;
       let slot: ScheduleSlot;
       try {
-        slot = { source: source.source, dataset: dataset.name, schedule, slot: previousScheduleSlot(schedule, nowMs) };
+        slot = { source: source.source, dataset: dataset.name, schedule, slot: previousScheduleSlot(parseSchedule(schedule), nowMs) };
       } catch (error) {
         // Metadata validation refuses bad schedules; a catalog written by hand must not stop the other datasets.
         context.log.error('schedule.invalid', { source: source.source, dataset: dataset.name, schedule, code: isPlatformError(error) ? error.code : 'internal' });

@@ -11,8 +11,8 @@ export type CommitCursorResult = {
 
 /**
  * Makes a run's staged cursor the dataset's committed cursor and marks the files it imported as
- * committed. Call it inside the transaction that commits the run's silver merge (pass that
- * transaction), so the cursor moves exactly when the data does. Committing twice is a no-op.
+ * committed. Called by succeedRun only, in the transaction that ends the run as succeeded.
+ * Committing twice is a no-op.
  */
 export async function commitCursor(tx: DatabaseTransactionConnection, runId: string): Promise<CommitCursorResult> {
   const moved = await tx.maybeOne(sql.type(z.object({ source: z.string() }))`

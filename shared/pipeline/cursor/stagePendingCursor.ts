@@ -5,8 +5,8 @@ import { assertJsonValue } from './assertJsonValue.ts';
 import type { DatasetRunRef } from './datasetRunRef.ts';
 
 /**
- * Stages the cursor a run's extraction reached. It becomes the dataset's cursor only when
- * `commitCursor` runs for the same run after silver committed; staging again replaces it.
+ * Stages the cursor a run's extraction reached. It becomes the dataset's cursor only when the
+ * run succeeds (succeedRun, after silver committed); staging again replaces it.
  */
 export async function stagePendingCursor(db: CommonQueryMethods, run: DatasetRunRef, cursor: unknown): Promise<void> {
   assertJsonValue(cursor, `The cursor of run ${run.runId} (${run.source}.${run.dataset})`);

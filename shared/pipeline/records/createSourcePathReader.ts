@@ -12,9 +12,10 @@ function readStep(current: unknown, segment: string, index: number): unknown {
 /**
  * Compiles a dotted path (`payee.name`, `lines.0.amount`) once into a reader with the same answers
  * as readSourcePath: the path is split up front, so reading a record per row allocates nothing.
- * Returns undefined when any step is missing or is not an object or array.
+ * Returns undefined when any step is missing or is not an object or array; an empty path reads the record itself.
  */
 export function createSourcePathReader(path: string): SourcePathReader {
+  if (path === '') return (record) => record;
   const segments = path.split('.');
   const indexes = segments.map((segment) => (DIGITS.test(segment) ? Number(segment) : -1));
   if (segments.length === 1) {

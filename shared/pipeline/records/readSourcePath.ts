@@ -1,8 +1,11 @@
 /**
- * Reads the value at a dotted path (`payee.name`, `lines.0.amount`) of a received record.
- * Returns undefined when any step is missing or is not an object or array.
+ * Reads the value at a dotted path (`payee.name`, `lines.0.amount`, `data.transactions`) of a received
+ * record or API response; an empty path is the value itself. Only own properties are followed (never
+ * `constructor` or `toString` of a prototype), and array steps are digits. Returns undefined when any step
+ * is missing or is not an object or array.
  */
 export function readSourcePath(record: unknown, path: string): unknown {
+  if (path === '') return record;
   let current: unknown = record;
   let start = 0;
   while (true) {

@@ -1,6 +1,7 @@
 import type { Db, MongoClient } from 'mongodb';
 
 import { createCopyIn, type CopyIn } from '../db/createCopyIn.ts';
+import { createCopyTransaction, type WithCopyTransaction } from '../db/createCopyTransaction.ts';
 import { createPool } from '../db/createPool.ts';
 import type { DatabasePool } from '../db/sql.ts';
 import { getEnv, type Env } from '../env.ts';
@@ -15,6 +16,8 @@ export type FunctionResources = {
   readonly pool: () => Promise<DatabasePool>;
   /** COPY writer on the same database (silver stages its batch with it). */
   readonly copyIn: () => CopyIn;
+  /** COPY transactions on the same database (bronze and silver stage a run's records with them). */
+  readonly copyTransaction: () => WithCopyTransaction;
   /** The bronze database (the one named in MONGODB_URL). */
   readonly mongo: () => Promise<Db>;
   readonly rawStore: () => RawStore;
@@ -49,6 +52,7 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
   let client: Promise<MongoClient> | undefined;
   let raw: RawStore | undefined;
   let copyIn: CopyIn | undefined;
+  let copyTransaction: WithCopyTransaction | undefined;
   let secrets: SecretStore | undefined = options.secrets;
   const env = options.env ?? getEnv();
   const remember = <T>(promise: Promise<T>, forget: () => void): Promise<T> => {
@@ -58,6 +62,7 @@ export function createFunctionResources(options: CreateFunctionResourcesOptions 
   return {
     pool: () => (pool ??= remember(createPool({ url: options.databaseUrl ?? env.databaseUrl, maximumPoolSize: 4 }), () => (pool = undefined))),
     copyIn: () => (copyIn ??= createCopyIn(options.databaseUrl ?? env.databaseUrl)),
+    copyTransaction: () => (copyTransaction ??= createCopyTransaction(options.databaseUrl ?? env.databaseUrl)),
     mongo: async () => {
       client ??= remember(createMongoClient({ url: options.mongodbUrl ?? env.mongodbUrl }), () => (client = undefined));
       return (await client).db();

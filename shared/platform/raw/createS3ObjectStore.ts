@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 
+import { AwsClient } from 'aws4fetch';
+
 import { PlatformError, TransientError } from '../errors.ts';
 import type { ObjectStore } from './objectStore.ts';
-import { signS3Request } from './signS3Request.ts';
+import { readS3ErrorCode, readS3ListPage } from './readS3Xml.ts';
 
 export type S3ObjectStoreOptions = {
   /** Endpoint URL of the S3-compatible server, e.g. `http://minio:9000`. */
@@ -18,44 +20,33 @@ export type S3ObjectStoreOptions = {
   readonly timeoutMs?: number;
 };
 
-const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-
-/** RFC 3986 encoding as SigV4 wants it; `/` kept in paths. */
+/** RFC 3986 encoding, the form Signature Version 4 signs; `/` kept in keys. */
 function encode(value: string, keepSlash: boolean): string {
-  return encodeURIComponent(value)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(keepSlash ? /%2F/g : /$^/, '/');
-}
-
-function decodeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const encoded = encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return keepSlash ? encoded.replaceAll('%2F', '/') : encoded;
 }
 
 /**
- * An object store over the S3 REST API (path-style addressing, AWS Signature Version 4), for MinIO,
- * Garage, SeaweedFS or AWS itself. Only the five calls the raw layer needs, on Node's fetch.
+ * An object store over the S3 REST API (path-style addressing), for MinIO, Garage, SeaweedFS or AWS
+ * itself: requests signed with Signature Version 4 by aws4fetch (the payload's SHA-256 signed too, not
+ * `UNSIGNED-PAYLOAD`, since the store is usually reached over plain HTTP inside faasd), listings read with
+ * an XML parser. Only the four calls the raw layer needs; no retries here — a 5xx, 429 or unreachable
+ * store is a retryable error for the step's caller.
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
   const endpoint = new URL(options.endpoint);
-  const region = options.region ?? 'us-east-1';
   const prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
+  const client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, service: 's3', region: options.region ?? 'us-east-1', retries: 0 });
 
   const request = async (method: string, key: string | undefined, query: Record<string, string>, body?: Buffer): Promise<Response> => {
-    const path = `/${encode(options.bucket, false)}${key === undefined ? '' : `/${encode(prefix + key, true)}`}`;
-    const canonicalQuery = Object.keys(query)
-      .sort()
-      .map((name) => `${encode(name, false)}=${encode(query[name] ?? '', false)}`)
+    const url = new URL(`/${encode(options.bucket, false)}${key === undefined ? '' : `/${encode(prefix + key, true)}`}`, endpoint.origin);
+    url.search = Object.entries(query)
+      .map(([name, value]) => `${encode(name, false)}=${encode(value, false)}`)
       .join('&');
-    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    const payloadHash = sha256Hex(body ?? '');
-    const headers: Record<string, string> = { host: endpoint.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
-    const authorization = signS3Request({ method, path, query: canonicalQuery, headers, region, accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey });
-    const url = `${endpoint.origin}${path}${canonicalQuery ? `?${canonicalQuery}` : ''}`;
-    const { host: _host, ...sent } = headers;
     try {
-      return await fetch(url, {
+      return await client.fetch(url, {
         method,
-        headers: { ...sent, authorization },
+        headers: { 'x-amz-content-sha256': createHash('sha256').update(body ?? '').digest('hex') },
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
@@ -65,9 +56,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   };
 
   const fail = async (response: Response, action: string): Promise<never> => {
-    const text = await response.text().catch(() => '');
-    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? String(response.status);
-    const message = `Object store refused ${action} with ${response.status} ${code}${code === 'NoSuchBucket' ? `: create bucket ${options.bucket} first` : ''}.`;
+    const code = readS3ErrorCode(await response.text().catch(() => '')) ?? String(response.status);
+    const message = `Object store refused ${action} with ${response.status} ${code}${code === 'NoSuchBucket' ? `: create bucket ${options.bucket} first` : ''}${code === 'SignatureDoesNotMatch' || code === 'InvalidAccessKeyId' ? ': check the DP_S3_ACCESS_KEY_ID and DP_S3_SECRET_ACCESS_KEY secrets and DP_S3_REGION' : ''}.`;
     if (response.status >= 500 || response.status === 429) {
       throw new TransientError('raw.s3_unavailable', message);
     }
@@ -101,12 +91,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
         if (token !== undefined) query['continuation-token'] = token;
         const response = await request('GET', undefined, query);
         if (!response.ok) return fail(response, `LIST ${listPrefix}`);
-        const xml = await response.text();
-        for (const match of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) {
-          keys.push(decodeXml(match[1] ?? '').slice(prefix.length));
-        }
-        const truncated = /<IsTruncated>true<\/IsTruncated>/.test(xml);
-        token = truncated ? decodeXml(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1] ?? '') || undefined : undefined;
+        const page = readS3ListPage(await response.text(), endpoint.origin);
+        keys.push(...page.keys.map((key) => key.slice(prefix.length)));
+        token = page.nextToken;
       } while (token !== undefined);
       return keys.sort();
     },

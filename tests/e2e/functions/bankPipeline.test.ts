@@ -43,7 +43,7 @@ async function runDataset({ db, gateway }: Context, dataset: string): Promise<St
   const request = { runId, source: 'bank', dataset, chunk: 0 };
   const extracted = await callStep(gateway, 'files', { ...request, step: 'extract' });
   assert.is(extracted.status, 'done');
-  assert.is(extracted.detail.unchanged, false);
+  assert.is(extracted.unchanged, false);
   const loaded = await callStep(gateway, 'bronze', { ...request, step: 'bronze' });
   assert.is(loaded.counts.inserted, extracted.counts.read);
   const merged = await callStep(gateway, 'silver', { ...request, step: 'silver' });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 
 import { sql } from '#platform/db/sql.ts';
 import { projectRoot } from '#platform/env.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
@@ -20,9 +21,7 @@ const functions = suite<Context>('stack.yml functions');
 
 functions.before(async (context) => {
   context.db = await createTestDatabase();
-  await context.db.pool.query(sql.unsafe`
-    INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, status)
-    VALUES ('e2e-1', 'dataset', 'demo', 'expenses', 'full', 'manual', 'running')`);
+  await insertActiveRun(context.db.pool, { runId: 'e2e-1', kind: 'dataset', source: 'demo', dataset: 'expenses', load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
   context.receiver = await startHttpRecorder();
   context.gateway = await createLocalGateway({
     stackFile: path.join(projectRoot, 'stack.yml'),

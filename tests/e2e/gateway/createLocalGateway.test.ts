@@ -1,6 +1,6 @@
 /**
  * The local gateway end to end: real HTTP in, one real process per function (the template's
- * entrypoint), real callbacks out to a recording server, schedules fired by node-schedule.
+ * entrypoint), real callbacks out to a recording server, schedules fired by the gateway's own scheduler.
  */
 import path from 'node:path';
 
@@ -10,14 +10,14 @@ import * as assert from 'uvu/assert';
 import { projectRoot } from '#platform/env.ts';
 import type { ScheduleDriver } from '#tools/gateway/createScheduleDriver.ts';
 import { createLocalGateway, type LocalGateway } from '#tools/gateway/createLocalGateway.ts';
-import type { ScheduleSpec } from '#orchestrator/schedule/parseSchedule.ts';
+import type { Schedule } from '#platform/cron/parseSchedule.ts';
 import { startHttpRecorder, type HttpRecorder } from '#support/httpRecorder.ts';
 
 const STACK = path.join(projectRoot, 'tests', 'e2e', 'fixtures', 'gateway', 'stack.yml');
 const credentials = { user: 'admin', password: 'fixture-password-5f2c' };
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-type Context = { gateway: LocalGateway; receiver: HttpRecorder; fired: Array<{ spec: ScheduleSpec; fire: () => void }>; lines: string[] };
+type Context = { gateway: LocalGateway; receiver: HttpRecorder; fired: Array<{ spec: Schedule; fire: () => void }>; lines: string[] };
 const gateway = suite<Context>('local gateway');
 
 gateway.before(async (context) => {
@@ -148,7 +148,7 @@ gateway('/system routes need basic auth; with it, /system/functions lists names 
 
 gateway('a schedule annotation fires the function with the cron-connector request: empty POST to /, X-Connector and X-Topic', async ({ gateway: g, fired }) => {
   assert.is(fired.length, 1, 'only the annotated function is scheduled');
-  assert.equal(fired[0]!.spec, { kind: 'every', intervalMs: 1000 });
+  assert.equal(fired[0]!.spec, { kind: 'every', text: '@every 1s', intervalMs: 1000 });
   fired[0]!.fire();
   let requests: Array<{ method: string; path: string; headers: Record<string, string>; bodyBytes: number }> = [];
   for (let attempt = 0; attempt < 100 && requests.length === 0; attempt += 1) {
@@ -164,9 +164,27 @@ gateway('a schedule annotation fires the function with the cron-connector reques
   assert.is(request!.headers['x-topic'], 'cron-function');
 });
 
+gateway('past its exec_timeout a call is cut as of-watchdog cuts it: 504, empty body, the watchdog header; the process runs on', async ({ gateway: g, receiver }) => {
+  // echo's exec_timeout is 5 s; X-Timeout shortens it for one call, as the watchdog allows.
+  const cut = await fetch(`${g.url}/function/echo/wait?ms=1500&label=cut`, { headers: { 'X-Timeout': '300ms' } });
+  assert.is(cut.status, 504);
+  assert.is(await cut.text(), '');
+  assert.is(cut.headers.get('x-openfaas-internal'), 'of-watchdog');
+  assert.ok(Number(cut.headers.get('x-duration-seconds')) >= 0.3);
+  const alive = await fetch(`${g.url}/function/echo/wait?ms=10&label=after`);
+  assert.is(alive.status, 200, 'the watchdog does not stop the function process');
+  assert.is(((await alive.json()) as { label: string }).label, 'after');
+
+  await fetch(`${g.url}/async-function/echo/wait?ms=1500`, { method: 'POST', headers: { 'X-Timeout': '300ms', 'X-Callback-Url': `${receiver.url}/cut` } });
+  const callback = await receiver.next();
+  assert.is(callback.headers['x-function-status'], '504', 'an async call that is cut reports 504 to its callback');
+  assert.is(callback.body.length, 0);
+  await g.idle();
+});
+
 gateway.run();
 
-const scheduled = suite<{ gateway: LocalGateway }>('local gateway with node-schedule');
+const scheduled = suite<{ gateway: LocalGateway }>('local gateway with its own scheduler');
 
 scheduled.before(async (context) => {
   context.gateway = await createLocalGateway({ stackFile: STACK, checkBuild: false, port: 0, credentials, only: ['recorder'], output: () => undefined });

@@ -34,6 +34,7 @@ webhook_secret: lab_webhook
 datasets:
   - { name: flaky, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: slow, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
+  - { name: overdue, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: paged, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: quiet, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: events, load: delta, key: [id], columns: [{ name: id, type: bigint }] }
@@ -54,7 +55,7 @@ e2e.before(async (context) => {
   context.fires = new Map();
   const driver: ScheduleDriver = {
     schedule: (spec, fire) => {
-      context.fires.set(spec.kind === 'cron' ? spec.rule : `@every ${spec.intervalMs}`, fire);
+      context.fires.set(spec.text, fire);
       return { cancel: () => undefined };
     },
   };
@@ -163,6 +164,25 @@ e2e('a failed step is retried after its backoff by the reconcile tick, and the r
   const [done] = await runsOf(db, 'flaky');
   assert.is(done!.status, 'succeeded');
   assert.equal(await invocations(db, run!.run_id), ['extract#0@1', 'extract#0@2', 'bronze#0@1', 'silver#0@1']);
+});
+
+e2e('a step over its exec_timeout is cut by the gateway as of-watchdog cuts it, counts as failed, and is retried', async (context) => {
+  const { db } = context;
+  await startRuns(context, { source: 'lab', dataset: 'overdue' });
+  const [run] = await runsOf(db, 'overdue');
+  assert.is(run!.status, 'running');
+  assert.equal(await stepRows(db, run!.run_id), ['extract#0:failed@1']);
+  assert.equal(await invocations(db, run!.run_id), ['extract#0@1'], 'the failure came when the call was cut, before the 5 s handler ended');
+  const error = await db.pool.oneFirst(sql.type(z.object({ error: z.unknown() }))`SELECT error FROM platform.run_steps WHERE run_id = ${run!.run_id} AND step = 'extract'`);
+  assert.equal(error, { code: 'step.timeout', message: 'The step function answered 504 without an error body.', retryable: true, status: 504 });
+  await new Promise((resolve) => setTimeout(resolve, 400)); // DP_RETRY_BASE_MS=300
+  const ticked = await tick(context);
+  assert.is(ticked.retried, 1);
+  const [done] = await runsOf(db, 'overdue');
+  assert.is(done!.status, 'succeeded');
+  assert.equal((await invocations(db, run!.run_id)).filter((call) => call.startsWith('extract#')), ['extract#0@1', 'extract#0@2']);
+  // of-watchdog does not stop the process at exec_timeout: the first attempt's handler runs to its end.
+  await waitFor('the cut handler to end', async () => ((await invocations(db, run!.run_id)).includes('extract-ended#0@1') ? true : undefined));
 });
 
 e2e('a lost callback is recovered by the reconcile tick from what the step recorded, without running the step again', async (context) => {

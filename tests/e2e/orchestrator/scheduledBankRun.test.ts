@@ -25,7 +25,7 @@ e2e.before(async (context) => {
   context.fires = new Map();
   const driver: ScheduleDriver = {
     schedule: (spec, fire) => {
-      context.fires.set(spec.kind === 'cron' ? spec.rule : `@every ${spec.intervalMs}`, fire);
+      context.fires.set(spec.text, fire);
       return { cancel: () => undefined };
     },
   };

@@ -15,6 +15,7 @@ import { sql } from '#platform/db/sql.ts';
 import { projectRoot } from '#platform/env.ts';
 import type { FunctionHandler } from '#template/functionContract.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
+import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import type { StepAnswer } from '#support/stepRuns.ts';
 import { createStepWorld, type StepWorld } from '#support/stepWorld.ts';
 
@@ -58,12 +59,14 @@ async function attempt(world: StepWorld, dataset: string, triggerDetail: Record<
         failed = { step, code: answer.error?.code ?? '', message: answer.error?.message ?? '' };
         break outer;
       }
-      if (step === 'extract' && answer.result.status === 'done' && answer.result.detail.unchanged === true) break outer;
+      if (step === 'extract' && answer.result.status === 'done' && answer.result.unchanged) break outer;
       if (answer.result.status === 'done') break;
       checkpoint = answer.result.checkpoint;
     }
   }
-  await world.db.pool.query(sql.unsafe`UPDATE platform.runs SET status = ${failed === undefined ? 'succeeded' : 'failed'}, finished_at = now() WHERE run_id = ${runId}`);
+  // The run ends as the orchestrator ends it: a success commits its cursor and imported files (succeedRun).
+  if (failed === undefined) await world.succeedRun(runId);
+  else await finishRun(world.db.pool, runId, { status: 'failed', error: { code: failed.code, message: failed.message, retryable: false } }, new Date());
   return { runId, failed, answers };
 }
 

@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { RestApiConnector } from '#connectors/rest/restApiConnector.ts';
 import { classifyFailure } from '#orchestrator/dispatch/classifyFailure.ts';
 import { createHttpDispatcher } from '#orchestrator/dispatch/createHttpDispatcher.ts';
-import { parseStepCallback } from '#pipeline/parseStepCallback.ts';
+import { parseStepCallback } from '#orchestrator/api/parseStepCallback.ts';
 import { toErrorResponse } from '#platform/function/toErrorResponse.ts';
 import { registerSecretValue } from '#platform/redact.ts';
 import { createFileSecretStore } from '#platform/secrets/createFileSecretStore.ts';

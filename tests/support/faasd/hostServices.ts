@@ -121,10 +121,10 @@ export function startHostFerretdb(address: string): Promise<HostService> {
   return startLauncher('ferretdb', ['--listen-addr', `${address}:${port}`, '--handler', 'postgresql', '--postgresql-url', `postgres://${address}:${SERVICE_PORTS.postgres}/ferretdb`, '--log-level', 'warn'], address, port);
 }
 
-/** The project's S3 server in place of SeaweedFS, with the raw bucket created. */
-export function startHostS3(address: string, bucket: string): Promise<HostService> {
+/** The project's S3 server in place of SeaweedFS, with the raw bucket created, refusing requests not signed with the key pair. */
+export function startHostS3(address: string, bucket: string, keys: { readonly accessKeyId: string; readonly secretAccessKey: string }): Promise<HostService> {
   const port = SERVICE_PORTS.seaweedfs;
-  return startLauncher('s3', ['--listen-addr', `${address}:${port}`, '--bucket', bucket], address, port);
+  return startLauncher('s3', ['--listen-addr', `${address}:${port}`, '--bucket', bucket, '--access-key', keys.accessKeyId, '--secret-key', keys.secretAccessKey], address, port);
 }
 
 /**

@@ -3,7 +3,9 @@
 // It embeds FerretDB 1.24 instead of installing its cmd/ferretdb, because that
 // command refuses to start when built outside FerretDB's own release tooling
 // (it reads a version file that the module proxy's copy does not carry).
-// The embedded server never reports telemetry.
+// It runs the PostgreSQL backend only, as deployed on faasd: the documents live
+// in a Postgres database and clients log in with PLAIN auth, their credentials
+// passed on to Postgres. The embedded server never reports telemetry.
 package main
 
 import (
@@ -20,9 +22,7 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27117", "TCP address to listen on")
-	handler := flag.String("handler", "sqlite", "storage backend: sqlite or postgresql")
-	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI for the sqlite handler")
-	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL for the postgresql handler")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL URL of the database holding the documents (postgres://host:port/ferretdb)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
@@ -31,13 +31,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "ferretdb: --log-level %q: %v\n", *logLevel, err)
 		os.Exit(2)
 	}
+	if *postgresURL == "" {
+		fmt.Fprintln(os.Stderr, "ferretdb: --postgresql-url is required (postgres://host:port/ferretdb)")
+		os.Exit(2)
+	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	server, err := ferretdb.New(&ferretdb.Config{
 		Listener:      ferretdb.ListenerConfig{TCP: *listen},
 		Logger:        logger,
-		Handler:       *handler,
-		SQLiteURL:     *sqliteURL,
+		Handler:       "postgresql",
 		PostgreSQLURL: *postgresURL,
 	})
 	if err != nil {
@@ -48,7 +51,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	logger.Info("listening", "addr", *listen, "handler", *handler)
+	logger.Info("listening", "addr", *listen, "handler", "postgresql")
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)

@@ -2,7 +2,8 @@
 //
 // On faasd the raw layer lives in a real object store (MinIO, Garage, SeaweedFS…); here, where no
 // such server can be installed, gofakes3 answers the same S3 REST calls (PUT/GET/HEAD/DELETE object,
-// ListObjectsV2, multi-delete) with objects kept in a bolt file or in memory.
+// ListObjectsV2, multi-delete) with objects kept in a bolt file or in memory. Given a key pair, it also
+// checks every request's signature (verifySignature.go), which gofakes3 alone does not.
 package main
 
 import (
@@ -20,6 +21,9 @@ func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:9100", "TCP address to listen on")
 	file := flag.String("db", "", "bolt file holding the objects; empty keeps them in memory")
 	bucket := flag.String("bucket", "", "bucket to create at start (optional)")
+	accessKey := flag.String("access-key", "", "access key id requests must be signed with (Signature Version 4); empty accepts any request")
+	secretKey := flag.String("secret-key", "", "secret access key that goes with -access-key")
+	region := flag.String("region", "us-east-1", "region requests must be signed for")
 	flag.Parse()
 
 	var backend gofakes3.Backend
@@ -39,9 +43,12 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	server := gofakes3.New(backend)
+	var handler http.Handler = gofakes3.New(backend).Server()
+	if *accessKey != "" {
+		handler = requireSignature(handler, *accessKey, *secretKey, *region)
+	}
 	fmt.Fprintf(os.Stderr, "s3: listening on %s\n", *listen)
-	if err := http.ListenAndServe(*listen, server.Server()); err != nil {
+	if err := http.ListenAndServe(*listen, handler); err != nil {
 		fmt.Fprintf(os.Stderr, "s3: %v\n", err)
 		os.Exit(1)
 	}

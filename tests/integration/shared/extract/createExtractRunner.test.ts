@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
+import { succeedRun } from '#pipeline/succeedRun.ts';
 import { readCursor } from '#pipeline/cursor/readCursor.ts';
 import { sql } from '#platform/db/sql.ts';
 import { loadEnv, projectRoot } from '#platform/env.ts';
@@ -110,7 +110,7 @@ extract('files: the inbox snapshot becomes raw parts; bad rows are rejected with
   assert.is(result.counts.rejected, 2);
   const rejects = result.detail.rejects as { origin: string; line: number; reason: string }[];
   assert.equal(rejects.map((reject) => [reject.origin, reject.line]).sort(), [['transactions-2026-01.csv', 4], ['transactions-2026-01.csv', 5]]);
-  assert.is(result.detail.unchanged, false);
+  assert.is(result.unchanged, false);
   assert.equal(result.detail.imported, ['transactions-2026-01.csv']);
 
   const raw = createLocalRawStore(path.join(dir, 'raw'));
@@ -132,7 +132,7 @@ extract('files: an empty inbox answers unchanged (skip bronze and silver), with 
   const runId = await createTestRun(db.pool, { source: 'bank', dataset: 'transactions', load: 'full' });
   const answer = await callStep(filesHandler(resources), { runId, source: 'bank', dataset: 'transactions', chunk: 0 });
   assert.is(answer.result?.status, 'done');
-  assert.is(answer.result?.detail.unchanged, true);
+  assert.is(answer.result?.unchanged, true);
   assert.is(answer.result?.counts.read, 0);
   const files = await readdir(path.join(dir, 'raw', 'raw', 'bank', 'transactions'), { recursive: true });
   assert.not.ok(files.some((entry) => entry.includes(runId) && entry.includes('part-')), 'no raw part for an unchanged run');
@@ -162,8 +162,10 @@ extract('rest: a Retry-After past the budget continues later with resumeAt; the 
   const first = await callStep(restHandler(resources), { runId, source: 'feed', dataset: 'items', chunk: 0, deadlineMs: 20_000 });
   assert.is(first.result?.status, 'continue', JSON.stringify(first.error));
   assert.ok(first.result?.checkpoint !== undefined);
-  assert.type(first.result?.detail.resumeAt, 'number');
-  assert.ok((first.result?.detail.resumeAt as number) >= Date.now() + 100_000, 'not before the 120 s the API asked for');
+  assert.type(first.result?.resumeAt, 'number');
+  assert.ok((first.result?.resumeAt ?? 0) >= Date.now() + 100_000, 'not before the 120 s the API asked for');
+  const recorded = await db.pool.oneFirst(sql.type(z.object({ resume_at: z.date().nullable() }))`SELECT resume_at FROM platform.run_steps WHERE run_id = ${runId} AND step = 'extract' AND chunk = 0`);
+  assert.is(recorded?.getTime(), first.result?.resumeAt, 'the resume time is a typed column of the chunk');
 
   restMode.status = 'open';
   const second = await callStep(restHandler(resources), { runId, source: 'feed', dataset: 'items', chunk: 1, checkpoint: first.result?.checkpoint });
@@ -176,12 +178,11 @@ extract('rest: a Retry-After past the budget continues later with resumeAt; the 
   await finishTestRun(db.pool, runId);
 });
 
-extract('ynab: a delta run starts from the cursor silver committed; a full run ignores it', async ({ db, resources, ynab, ynabServer }) => {
+extract('ynab: a delta run starts from the cursor its last successful run committed; a full run ignores it', async ({ db, resources, ynab, ynabServer }) => {
   const first = await createTestRun(db.pool, { source: 'ynab', dataset: 'transactions', load: 'delta' });
   const one = await callStep(ynabHandler(resources), { runId: first, source: 'ynab', dataset: 'transactions', chunk: 0 });
   assert.is(one.result?.counts.read, 2, JSON.stringify(one.error));
-  await db.pool.transaction((tx) => commitCursor(tx, first));
-  await finishTestRun(db.pool, first);
+  await db.pool.transaction((tx) => succeedRun(tx, { run_id: first, kind: 'dataset' }, new Date()));
 
   ynab.put('budget-a', 'transactions', transaction('t3', -5_000));
   const second = await createTestRun(db.pool, { source: 'ynab', dataset: 'transactions', load: 'delta' });

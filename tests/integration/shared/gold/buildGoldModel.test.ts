@@ -71,6 +71,20 @@ gold('a failing model keeps the previous table and raises an error naming the mo
   assert.equal(leftovers, ['monthly_spend']);
 });
 
+gold('a model that outgrows the time left in its step is cancelled and reported as too slow, the previous table kept', async ({ db }) => {
+  const before = await monthlyRows(db);
+  try {
+    await buildGoldModel(db.pool, monthly, `${MONTHLY_SQL.trim().replace(/;$/, '')} LIMIT (SELECT count(*) FROM pg_sleep(2))`, { timeoutMs: 300 });
+    assert.unreachable('the model should be cancelled');
+  } catch (error) {
+    assert.instance(error, PlatformError);
+    assert.is((error as PlatformError).code, 'gold.model_too_slow');
+    assert.is((error as PlatformError).retryable, false, 'a model cannot continue in a next invocation: retrying fails the same way');
+    assert.match((error as Error).message, /Gold model `monthly_spend` \(gold\/monthly_spend\.sql\) did not finish within the 0 s left of its step budget/);
+  }
+  assert.equal(await monthlyRows(db), before);
+});
+
 gold('an empty model and a second statement are refused', async ({ db }) => {
   try {
     await buildGoldModel(db.pool, monthly, '  ;  ');

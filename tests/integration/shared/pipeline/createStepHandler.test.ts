@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 
 import { sql } from '#platform/db/sql.ts';
 import { createLogger } from '#platform/log.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { createFunctionResources, type FunctionResources } from '#platform/function/createFunctionResources.ts';
 import { createStepHandler } from '#pipeline/createStepHandler.ts';
 import { startScheduledRuns } from '#pipeline/startScheduledRuns.ts';
@@ -18,9 +19,7 @@ const handlers = suite<{ db: TestDatabase; resources: FunctionResources }>('crea
 handlers.before(async (context) => {
   context.db = await createTestDatabase();
   context.resources = createFunctionResources({ databaseUrl: context.db.url });
-  await context.db.pool.query(sql.unsafe`
-    INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, status)
-    VALUES ('h1', 'dataset', 'bank', 'statements', 'full', 'manual', 'running')`);
+  await insertActiveRun(context.db.pool, { runId: 'h1', kind: 'dataset', source: 'bank', dataset: 'statements', load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
 });
 
 handlers.after(async ({ db, resources }) => {

@@ -6,7 +6,9 @@ import { sql } from '#platform/db/sql.ts';
 import { ConflictError, NotFoundError, PlatformError, ValidationError } from '#platform/errors.ts';
 import { createLogger } from '#platform/log.ts';
 import { runStepOnce } from '#pipeline/runStepOnce.ts';
-import type { StepContext, StepOutcome, StepRequest, StepRunner } from '#pipeline/steps.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { insertDispatchedStep } from '#pipeline/runStore/insertDispatchedStep.ts';
+import type { StepContext, StepOutcomeInput, StepRequest, StepRunner } from '#pipeline/steps.ts';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const log = createLogger({ level: 'error', fields: {}, sink: () => undefined });
@@ -14,12 +16,9 @@ const steps = suite<{ db: TestDatabase }>('runStepOnce');
 
 steps.before(async (context) => {
   context.db = await createTestDatabase();
-  await context.db.pool.query(sql.unsafe`
-    INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, status)
-    VALUES ('r1', 'dataset', 'ynab', 'transactions', 'delta', 'manual', 'running'),
-           ('r2', 'dataset', 'ynab', 'accounts', 'full', 'manual', 'running'),
-           ('r3', 'dataset', 'files', 'export', 'full', 'manual', 'running'),
-           ('r4', 'dataset', 'files', 'other', 'full', 'manual', 'running')`);
+  for (const [runId, source, dataset, load] of [['r1', 'ynab', 'transactions', 'delta'], ['r2', 'ynab', 'accounts', 'full'], ['r3', 'files', 'export', 'full'], ['r4', 'files', 'other', 'full']] as const) {
+    await insertActiveRun(context.db.pool, { runId, kind: 'dataset', source, dataset, load, trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
+  }
 });
 
 steps.after(async ({ db }) => {
@@ -30,7 +29,7 @@ const request = (runId: string, source: string, dataset: string, chunk = 0, chec
 
 const stepRow = z.object({ status: z.string(), attempt: z.number(), rows_read: z.bigint(), rows_inserted: z.bigint(), checkpoint: z.unknown(), error: z.unknown(), duration_ms: z.number().nullable() });
 
-function counting(outcome: StepOutcome): { runner: StepRunner<null>; calls: () => number; contexts: StepContext[] } {
+function counting(outcome: StepOutcomeInput): { runner: StepRunner<null>; calls: () => number; contexts: StepContext[] } {
   const contexts: StepContext[] = [];
   return {
     runner: async (context) => {
@@ -135,7 +134,7 @@ steps('a chunk another invocation is running is a 409 step.in_progress; once its
 });
 
 steps('a dispatched row (written by the orchestrator) is claimed without counting a new attempt', async ({ db }) => {
-  await db.pool.query(sql.unsafe`INSERT INTO platform.run_steps (run_id, step, chunk, status, call_id) VALUES ('r4', 'silver', 0, 'dispatched', 'call-9')`);
+  await insertDispatchedStep(db.pool, { runId: 'r4', step: 'silver', chunk: 0, functionName: 'silver', notBefore: null }, new Date());
   const step = counting({ status: 'done' });
   await runStepOnce({ pool: db.pool, request: request('r4', 'files', 'other'), step: 'silver', runner: step.runner, resources: null, budgetMs: 30_000, log });
   const row = await db.pool.one(sql.type(stepRow)`SELECT status, attempt, rows_read, rows_inserted, checkpoint, error, duration_ms FROM platform.run_steps WHERE run_id = 'r4' AND step = 'silver' AND chunk = 0`);

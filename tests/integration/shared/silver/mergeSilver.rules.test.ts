@@ -2,9 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
-import { createRun } from '#pipeline/runs/createRun.ts';
-import { getRun } from '#pipeline/runs/getRun.ts';
-import { listRunSteps } from '#pipeline/runs/listRunSteps.ts';
+import { getRun } from '#pipeline/runStore/getRun.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { listRunSteps } from '#pipeline/runStore/listRunSteps.ts';
 import { sql } from '#platform/db/sql.ts';
 import { PlatformError } from '#platform/errors.ts';
 import { mergeSilver } from '#silver/mergeSilver.ts';
@@ -142,9 +142,7 @@ rules('a transaction that fails part-way leaves silver, rejects and the run boun
   const rejects = await harness.db.pool.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM platform.rejects WHERE run_id = 'abort-2'`);
   assert.is(rejects, 0n);
   assert.is((await getRun(harness.db.pool, 'abort-2'))?.boundary_at, null);
-  const step = (await listRunSteps(harness.db.pool, 'abort-2')).find((candidate) => candidate.step === 'silver');
-  assert.is(step?.status, 'failed');
-  assert.is(step?.error?.code, 'db.check_violation');
+  assert.equal((await getRun(harness.db.pool, 'abort-2'))?.error?.code, 'db.check_violation', 'the failed run records the error');
   const staging = await harness.db.pool.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'staging'`);
   assert.is(staging, 0n);
 });
@@ -197,7 +195,7 @@ rules('a column added to the metadata is added to the table; a changed type is r
 rules('a full run without loaded bronze is refused instead of deleting every key', async ({ harness }) => {
   const products = datasetNamed('products_unloaded');
   await harness.runSnapshot(products, [{ id: 1, price: 10, label: 'a' }]);
-  await createRun(harness.db.pool, { runId: 'never-loaded', kind: 'dataset', source: 'shop', dataset: 'products_unloaded', load: 'full', triggerKind: 'manual' });
+  await insertActiveRun(harness.db.pool, { runId: 'never-loaded', kind: 'dataset', source: 'shop', dataset: 'products_unloaded', load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
   try {
     await mergeSilver({ pool: harness.db.pool, copyIn: harness.copyIn, db: harness.mongo.db, dataset: products, runId: 'never-loaded' });
     assert.unreachable('merging a run without bronze should fail');
@@ -207,12 +205,12 @@ rules('a full run without loaded bronze is refused instead of deleting every key
   assert.equal(await currentRows(harness, 'shop__products_unloaded'), [{ id: 1, price: '10', label: 'a', deleted: false }]);
 });
 
-rules('beforeCommit runs in the merge transaction: its writes commit with the data, its failure rolls the merge back', async ({ harness }) => {
+rules('beforeCommit runs in the merge transaction with what the merge did: its writes commit with the data, its failure rolls the merge back', async ({ harness }) => {
   const products = datasetNamed('products_hook');
   await harness.runSnapshot(products, [{ id: 1, price: 10, label: 'a' }]);
   await harness.db.pool.query(sql.unsafe`CREATE TABLE platform.hook_log (run_id text)`);
   const merge = (runId: string, beforeCommit: Parameters<typeof mergeSilver>[0]['beforeCommit']) =>
-    mergeSilver({ pool: harness.db.pool, copyIn: harness.copyIn, db: harness.mongo.db, dataset: products, runId, recordStep: false, beforeCommit });
+    mergeSilver({ pool: harness.db.pool, copyIn: harness.copyIn, db: harness.mongo.db, dataset: products, runId, beforeCommit });
   await harness.loadRun(products, [{ id: 1, price: 11, label: 'a' }], { runId: 'hook-2' });
   const before = await tableRows(harness, 'shop__products_hook');
   try {
@@ -224,14 +222,15 @@ rules('beforeCommit runs in the merge transaction: its writes commit with the da
     assert.is((error as PlatformError).code, 'test.hook_failed');
   }
   assert.equal(await tableRows(harness, 'shop__products_hook'), before);
-  await merge('hook-2', async (tx) => {
+  await merge('hook-2', async (tx, merged) => {
+    assert.equal([merged.runId, merged.counts.updated, merged.path], ['hook-2', 1, 'change']);
     await tx.query(sql.unsafe`INSERT INTO platform.hook_log VALUES ('hook-2')`);
   });
   const logged = await harness.db.pool.anyFirst(sql.type(z.object({ run_id: z.string() }))`SELECT run_id FROM platform.hook_log`);
   assert.equal(logged, ['hook-2']);
   assert.equal(await currentRows(harness, 'shop__products_hook'), [{ id: 1, price: '11', label: 'a', deleted: false }]);
-  // recordStep: false leaves platform.run_steps to the caller.
-  assert.equal(await listRunSteps(harness.db.pool, 'hook-2'), []);
+  // The merge leaves platform.run_steps to the step that runs it (runSilverStep records its outcome in beforeCommit).
+  assert.equal(await listRunSteps(harness.db.pool, ['hook-2']), []);
 });
 
 rules.run();

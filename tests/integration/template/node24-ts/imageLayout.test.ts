@@ -18,7 +18,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
 import { processEnvironment, projectRoot } from '#platform/env.ts';
-import { parseDuration } from '#orchestrator/schedule/parseDuration.ts';
+import { parseDuration } from '#tools/gateway/parseDuration.ts';
 import { readServerSettings } from '#template/readServerSettings.ts';
 import { freePort } from '#support/freePort.ts';
 import { followDockerfile, type ImageLayout } from '#support/followDockerfile.ts';

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { closestName } from '#metadata/closestName.ts';
-import { describeScheduleProblem } from '#metadata/describeScheduleProblem.ts';
+import { datasetTableName } from '#metadata/datasetTableName.ts';
 import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
 import { looksLikeSecretValue } from '#metadata/looksLikeSecretValue.ts';
 
@@ -19,25 +19,6 @@ closest('stays quiet when nothing is plausibly meant', () => {
   assert.is(closestName('3', ['1', '2', 'none']), undefined);
   assert.is(closestName('schedule', ['name', 'load', 'key']), undefined);
   assert.is(closestName('key', ['key']), undefined);
-});
-
-const schedules = suite('describeScheduleProblem');
-
-schedules('accepts 5-field cron, descriptors and @every intervals', () => {
-  for (const schedule of ['0 6 * * *', '*/15 * * * *', '0 8-18/2 * * mon-fri', '30 4 1,15 jan,jul 0', '@hourly', '@daily', '@every 30m', '@every 2h']) {
-    assert.is(describeScheduleProblem(schedule), undefined, schedule);
-  }
-});
-
-schedules('names the field that is wrong', () => {
-  assert.match(describeScheduleProblem('0 6 * *') ?? '', 'has 4 field(s)');
-  assert.match(describeScheduleProblem('60 * * * *') ?? '', 'minute `60` is outside 0-59');
-  assert.match(describeScheduleProblem('0 0 0 * *') ?? '', 'day of month `0` is outside 1-31');
-  assert.match(describeScheduleProblem('0 0 * 13 *') ?? '', 'month `13`');
-  assert.match(describeScheduleProblem('0 0 * * 5-1') ?? '', 'runs backwards');
-  assert.match(describeScheduleProblem('*/0 * * * *') ?? '', 'minute `*/0` is not a cron field');
-  assert.match(describeScheduleProblem('@every 30s') ?? '', 'not a known descriptor');
-  assert.match(describeScheduleProblem('@sometimes') ?? '', '@hourly');
 });
 
 const secrets = suite('looksLikeSecretValue');
@@ -81,7 +62,19 @@ format('groups by file with the folder prefix, position, path, message and fix',
   assert.match(lines[4] ?? '', 'warning (file)');
 });
 
+const tables = suite('datasetTableName');
+
+tables('is <source>__<dataset>; a name longer than Postgres allows is refused, naming it', () => {
+  assert.is(datasetTableName('bank', 'payments'), 'bank__payments');
+  assert.throws(() => datasetTableName('a'.repeat(40), 'b'.repeat(30)), /Postgres allows 63; shorten the source or dataset name/);
+  try {
+    datasetTableName('a'.repeat(40), 'b'.repeat(30));
+  } catch (error) {
+    assert.equal((error as { context: unknown }).context, { source: 'a'.repeat(40), dataset: 'b'.repeat(30), table: `${'a'.repeat(40)}__${'b'.repeat(30)}`, length: 72, max: 63 });
+  }
+});
+
 closest.run();
-schedules.run();
+tables.run();
 secrets.run();
 format.run();

@@ -266,4 +266,12 @@ test('file-level problems: YAML syntax with its line, file name, schedules, empt
   assert.is(empty.message, 'the file is empty');
 });
 
+test('a dataset whose table name would not fit in Postgres is reported at its name, with the length', () => {
+  const [source, dataset] = ['s'.repeat(20), 'o'.repeat(48)];
+  const text = SHOP.replace('source: shop', `source: ${source}`).replace('- name: orders', `- name: ${dataset}`);
+  const issue = only(errorsOf(folder({ 'shop.yml': undefined, [`${source}.yml`]: text, 'gold/models.yml': undefined, 'gold/order_totals.sql': undefined })), 'metadata.name_too_long');
+  assert.is(issue.path, 'datasets[0].name');
+  assert.match(issue.message, `the silver table name \`${source}__${dataset}\` has 70 characters; Postgres allows 63`);
+});
+
 test.run();

@@ -33,7 +33,7 @@ const inbox = suite<Context>('files inbox in an S3 bucket');
 const SAMPLES = path.join(projectRoot, 'metadata', 'samples', 'bank');
 
 inbox.before(async (context) => {
-  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'dataplatform-raw', log: createLogger({ level: 'warn' }) });
+  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'dataplatform-raw', log: createLogger({ level: 'warn' }), credentials: { accessKeyId: 'dataplatform', secretAccessKey: 'dataplatform-secret' } });
   context.db = await createTestDatabase();
   context.env = {
     DP_INBOX_URL: 's3://dataplatform-raw/inbox',

@@ -7,11 +7,10 @@ import path from 'node:path';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { z } from 'zod';
 
 import { FilesConnector } from '#connectors/files/filesConnector.ts';
-import { commitCursor } from '#pipeline/cursor/commitCursor.ts';
-import { sql } from '#platform/db/sql.ts';
+import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
+import { succeedRun } from '#pipeline/succeedRun.ts';
 import { projectRoot } from '#platform/env.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
@@ -46,11 +45,9 @@ samples('snapshot 1, then snapshot 2, then snapshot 1 again: two imports per dat
   const runOnce = async (dataset: string) => {
     const ref = refs[dataset] as DatasetRef;
     const run = newRun(ref);
-    await db.pool.query(sql.type(z.object({}))`
-      INSERT INTO platform.runs (run_id, kind, source, dataset, load, trigger_kind, status)
-      VALUES (${run.runId}, 'dataset', 'bank', ${dataset}, 'full', 'manual', 'succeeded')`);
+    await insertActiveRun(db.pool, { runId: run.runId, kind: 'dataset', source: 'bank', dataset, load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: null }, new Date());
     const result = await connector.extract({ ref, run, deadline: harness.clock.now() + 60_000 }, harness.context);
-    await db.pool.transaction((tx) => commitCursor(tx, run.runId));
+    await db.pool.transaction((tx) => succeedRun(tx, { run_id: run.runId, kind: 'dataset' }, new Date()));
     return { result, records: (await recordsOf(harness.raw, run)).records as Record<string, string>[] };
   };
 

@@ -176,7 +176,7 @@ test('409 step.in_progress waits for the invocation that holds the chunk; its ow
 test('an extract that found nothing new ends the run as succeeded without bronze or silver, and commits the staged cursor', async ({ db, h }) => {
   const extract = await start(h, 'customers');
   await db.pool.query(sql.unsafe`INSERT INTO platform.pending_cursors (run_id, source, dataset, cursor) VALUES (${extract.target.runId}, 'shop', 'customers', '{"etag": "W/1"}')`);
-  const reply = await h.orchestrator.handleCallback(callbackFor(extract, { status: 'done', detail: { unchanged: true } }));
+  const reply = await h.orchestrator.handleCallback(callbackFor(extract, { status: 'done', unchanged: true }));
   assert.is((reply.body as { outcome: string }).outcome, 'run_succeeded');
   assert.equal(h.dispatcher.take(), []);
   assert.is((await runStatus(db, extract.target.runId)).status, 'succeeded');
@@ -184,10 +184,10 @@ test('an extract that found nothing new ends the run as succeeded without bronze
   assert.equal(cursor, { cursor: { etag: 'W/1' }, committed_run_id: extract.target.runId });
 });
 
-test('a continuation the connector asked to delay (detail.resumeAt) is sent by the tick once that time has come', async ({ h }) => {
+test('a continuation the connector asked to delay (resumeAt) is sent by the tick once that time has come', async ({ h }) => {
   const extract = await start(h, 'orders');
   const resumeAt = h.clock.now() + 90_000;
-  await h.orchestrator.handleCallback(callbackFor(extract, { status: 'continue', checkpoint: { page: 2 }, detail: { resumeAt } }));
+  await h.orchestrator.handleCallback(callbackFor(extract, { status: 'continue', checkpoint: { page: 2 }, resumeAt }));
   assert.equal(h.dispatcher.take(), []);
   h.clock.advance(89_000);
   await h.orchestrator.tick({ trigger: 'manual' });

@@ -13,7 +13,7 @@ import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import { openRun } from '#orchestrator/runs/openRun.ts';
 import type { DispatchOrder } from '#orchestrator/dispatch/dispatcher.ts';
 import { runStepOnce } from '#pipeline/runStepOnce.ts';
-import type { StepOutcome } from '#pipeline/steps.ts';
+import type { StepOutcomeInput } from '#pipeline/steps.ts';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 import { createHarness, syncFixtureMetadata, type Harness } from '#support/orchestratorHarness.ts';
 import { FIXTURE_METADATA } from '../fixtureMetadata.ts';
@@ -40,7 +40,7 @@ type TickBody = { started: string[]; skipped: string[]; recovered: number; redis
 const tick = async (h: Harness): Promise<TickBody> => (await h.orchestrator.tick({ trigger: 'schedule' })).body as TickBody;
 
 /** Runs the dispatched step the way its function would: runStepOnce records the outcome in run_steps. */
-function runStep(db: TestDatabase, order: DispatchOrder, outcome: StepOutcome | Error) {
+function runStep(db: TestDatabase, order: DispatchOrder, outcome: StepOutcomeInput | Error) {
   return runStepOnce({
     pool: db.pool,
     request: order.request,

@@ -21,7 +21,13 @@ const run: RawRunRef = { source: 'bank', dataset: 'accounts', runId: 'run-7', st
 
 raw.before(async (context) => {
   context.dir = mkdtempSync(path.join(os.tmpdir(), 'dp-raw-'));
-  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'dataplatform-raw', log: createLogger({ level: 'warn' }) });
+  context.server = await startLocalS3({
+    dataDir: getEnv().dataDir,
+    port: await freePort(),
+    bucket: 'dataplatform-raw',
+    log: createLogger({ level: 'warn' }),
+    credentials: { accessKeyId: 'dataplatform', secretAccessKey: 'raw-store-secret-key' },
+  });
 });
 
 raw.after(async ({ server, dir }) => {

@@ -15,7 +15,8 @@ const s3 = suite<{ server: LocalS3 }>('createS3ObjectStore');
 const credentials = { accessKeyId: 'dataplatform', secretAccessKey: 'dataplatform-secret' };
 
 s3.before(async (context) => {
-  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'raw', log: createLogger({ level: 'warn' }) });
+  // The server checks every request's signature with the AWS SDK for Go's signer.
+  context.server = await startLocalS3({ dataDir: getEnv().dataDir, port: await freePort(), bucket: 'raw', log: createLogger({ level: 'warn' }), credentials });
 });
 s3.after(async (context) => {
   await context.server.stop();
@@ -27,6 +28,27 @@ s3('objects round-trip byte for byte; a missing key is undefined', async ({ serv
   await store.put('raw/a/b/part-00000.json', body);
   assert.equal(await store.get('raw/a/b/part-00000.json'), body);
   assert.is(await store.get('raw/a/b/nothing.json'), undefined);
+});
+
+s3('keys with spaces, +, &, quotes and non-ASCII are signed, stored and listed as written', async ({ server }) => {
+  const store = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'odd keys', ...credentials });
+  const keys = ["raw/a b/c+d/it's (1)*!.json", 'raw/a b/&amp;/ünï ✓.json', 'raw/a b/00123'];
+  for (const key of keys) await store.put(key, Buffer.from(key));
+  for (const key of keys) assert.equal(await store.get(key), Buffer.from(key), key);
+  assert.equal(await store.list('raw/a b/'), [...keys].sort());
+});
+
+s3('a request signed with the wrong secret is refused, not retried', async ({ server }) => {
+  const store = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', accessKeyId: credentials.accessKeyId, secretAccessKey: 'not-the-secret' });
+  try {
+    await store.put('raw/x/part-00000.json', Buffer.from('{}'));
+    assert.unreachable('a bad signature should be refused');
+  } catch (error) {
+    assert.instance(error, PlatformError);
+    assert.is((error as PlatformError).code, 'raw.s3_refused');
+    assert.is((error as PlatformError).retryable, false);
+    assert.match((error as Error).message, 'SignatureDoesNotMatch');
+  }
 });
 
 s3('list returns every key under a prefix across pages, and only those', async ({ server }) => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { createOrchestratorHandler } from '#orchestrator/api/createOrchestratorHandler.ts';
-import { createUnavailableOrchestrator, type OrchestratorApi } from '#orchestrator/api/orchestratorApi.ts';
+import type { OrchestratorApi } from '#orchestrator/api/orchestratorApi.ts';
+import { PlatformError } from '#platform/errors.ts';
 import { encodeSuperjson } from '#platform/function/superjsonBody.ts';
 import { callHandler } from '#support/callHandler.ts';
 
@@ -116,12 +117,23 @@ test('a failed step callback carries its error; an unexpected body is kept as te
   assert.is(noHeaders.status, 400, 'a callback without the queue-worker headers is refused');
 });
 
-test('until the orchestration logic is built, every route answers 501 orchestrator.unavailable', async () => {
-  const handler = createOrchestratorHandler(createUnavailableOrchestrator());
+test('an error the orchestrator throws answers its own status and stable code on every route', async () => {
+  const failing = (what: string) => async (): Promise<never> => {
+    throw new PlatformError('orchestrator.test_refused', `The orchestrator refused to ${what}.`, { status: 501, context: { operation: what } });
+  };
+  const handler = createOrchestratorHandler({
+    startRuns: failing('start runs'),
+    listRuns: failing('list runs'),
+    getRun: failing('show a run'),
+    handleCallback: failing('take step callbacks'),
+    handleWebhook: failing('take webhooks'),
+    tick: failing('reconcile'),
+    status: failing('report status'),
+  });
   for (const [method, path, body] of [['GET', '/status'], ['POST', '/runs', { source: 'ynab' }], ['POST', '/tick'], ['GET', '/runs']] as const) {
     const answer = await callHandler(handler, { method, path, body });
     assert.is(answer.status, 501, `${method} ${path}`);
-    assert.is((answer.value as { error: { code: string } }).error.code, 'orchestrator.unavailable');
+    assert.is((answer.value as { error: { code: string } }).error.code, 'orchestrator.test_refused');
   }
 });
 

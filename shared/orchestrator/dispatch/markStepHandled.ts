@@ -1,9 +1,0 @@
-import { sql, type DatabaseTransactionConnection } from '#platform/db/sql.ts';
-import type { StepKey } from './runRecords.ts';
-
-/** Marks an attempt's outcome as acted on, without touching what the step recorded. */
-export async function markStepHandled(tx: DatabaseTransactionConnection, key: StepKey, attempt: number): Promise<void> {
-  await tx.query(sql.unsafe`
-    UPDATE platform.run_steps SET handled_attempt = ${attempt}
-    WHERE run_id = ${key.runId} AND step = ${key.step} AND chunk = ${key.chunk}`);
-}
