@@ -66,8 +66,6 @@ function environmentOf(name: string, definition: StackFunction, options: CreateF
     DATABASE_URL: options.env.databaseUrl,
     MONGODB_URL: options.env.mongodbUrl,
     DP_RAW_STORE_URL: options.env.rawStoreUrl,
-    DP_INBOX_URL: options.env.inboxUrl,
-    DP_ARCHIVE_URL: options.env.archiveUrl,
     DP_GATEWAY_URL: options.gatewayUrl,
     DP_LOG_LEVEL: options.env.logLevel,
     DP_FUNCTION_NAME: name,
