@@ -171,6 +171,13 @@ async function main(): Promise<void> {
       stage(records.map((record, i) => ({ seq: recordSeq(Math.floor(i / PART), i % PART), record }))),
     ]);
     report('ONE pass: bronze insert and silver staging of the same records at once', rows, performance.now() - began);
+    const onePassTwo = await fresh('one_pass_two');
+    began = performance.now();
+    await Promise.all([
+      insertAll(onePassTwo, 'r1', 1000, 2),
+      stage(records.map((record, i) => ({ seq: recordSeq(Math.floor(i / PART), i % PART), record }))),
+    ]);
+    report('ONE pass, bronze inserting on two connections', rows, performance.now() - began);
     const twoPass = await fresh('two_pass');
     began = performance.now();
     await insertAll(twoPass, 'r1', 1000, 1);

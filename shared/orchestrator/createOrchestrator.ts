@@ -14,6 +14,8 @@ import { readStatus } from './api/readStatus.ts';
 import { resolveRunTargets } from './runs/resolveRunTargets.ts';
 import { runTick } from './schedule/runTick.ts';
 import { listRunViews } from './api/listRunViews.ts';
+import { readRunLogs } from './api/readRunLogs.ts';
+import { withInvocationLogs } from '#pipeline/logs/withInvocationLogs.ts';
 
 export type CreateOrchestratorOptions = {
   readonly pool: DatabasePool;
@@ -41,8 +43,11 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
     config: { ...DEFAULT_ORCHESTRATOR_CONFIG, ...options.config },
     log: options.log ?? createLogger({ fields: { fn: 'orchestrator' } }),
   };
+  // The lines the orchestrator writes about a run (step.sent, step.advanced, run.failed…) are kept with it, like a step's.
+  const invocation = { functionName: 'orchestrator', linesPerInvocation: context.config.logLinesPerInvocation, pool: async () => context.pool, log: context.log };
+  const keepingLogs = <A extends unknown[], R>(operation: (...args: A) => Promise<R>) => (...args: A): Promise<R> => withInvocationLogs(invocation, () => operation(...args));
   return {
-    startRuns: async (request) => {
+    startRuns: keepingLogs(async (request) => {
       const catalog = await loadCatalog(context.pool);
       const targets = resolveRunTargets(catalog.metadata, request);
       const detail = {
@@ -52,12 +57,13 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
       };
       const opened = await openRuns(context, catalog, targets, request.trigger, detail);
       return { status: targets.length === 0 ? 200 : 202, body: opened };
-    },
+    }),
     listRuns: async (query) => ({ status: 200, body: { runs: await listRunViews(context.pool, query) } }),
     getRun: (runId) => describeRun(context, runId),
-    handleCallback: (callback) => handleCallback(context, callback),
-    handleWebhook: (delivery) => handleWebhook(context, delivery),
-    tick: (request) => runTick(context, request),
+    getRunLogs: (runId, query) => readRunLogs(context, runId, query),
+    handleCallback: keepingLogs((callback) => handleCallback(context, callback)),
+    handleWebhook: keepingLogs((delivery) => handleWebhook(context, delivery)),
+    tick: keepingLogs((request) => runTick(context, request)),
     status: () => readStatus(context),
   };
 }

@@ -6,6 +6,7 @@ import type { FunctionContext, FunctionEvent, FunctionHandler } from '#template/
 import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
 import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
+import { withInvocationLogs } from './logs/withInvocationLogs.ts';
 import { runStepOnce } from './runStepOnce.ts';
 import type { ForwardedReply } from './startScheduledRuns.ts';
 import type { StepName } from './pipeline.ts';
@@ -55,15 +56,19 @@ export function createStepHandler(options: CreateStepHandlerOptions): FunctionHa
       throw new ValidationError('step.wrong_function', `${options.functionName} runs the ${options.step} step, but the request is for ${request.step}; dispatch it to that step's function.`);
     }
     const resources = options.resources ?? (processResources ??= createFunctionResources());
-    const result = await runStepOnce({
-      pool: await resources.pool(),
-      request,
-      step: options.step,
-      runner: options.runner,
-      resources,
-      budgetMs: options.budgetMs ?? getEnv().stepBudgetMs,
-      log: options.log ?? createLogger(),
-    });
+    // Every line logged while the step runs is kept with its run (platform.invocation_logs): faasd's UI shows no logs.
+    const invocation = { functionName: options.functionName, linesPerInvocation: resources.env.logLinesPerInvocation, defaults: { runId: request.runId, step: options.step, chunk: request.chunk }, pool: resources.pool };
+    const result = await withInvocationLogs(invocation, async () =>
+      runStepOnce({
+        pool: await resources.pool(),
+        request,
+        step: options.step,
+        runner: options.runner,
+        resources,
+        budgetMs: options.budgetMs ?? getEnv().stepBudgetMs,
+        log: options.log ?? createLogger(),
+      }),
+    );
     return encodeSuperjson(result);
   }, options.log === undefined ? {} : { log: options.log });
 }

@@ -122,6 +122,22 @@ export type Env = {
   readonly retryBaseMs: number;
   /** Longest delay between two attempts, in milliseconds. DP_RETRY_MAX_MS, default 900000 (15 minutes). */
   readonly retryMaxMs: number;
+
+  // Invocation logs and the console (docs/console.md).
+  /** Log lines kept in Postgres per step invocation (the last one says how many more were dropped). DP_LOG_LINES_PER_INVOCATION, default 200. */
+  readonly logLinesPerInvocation: number;
+  /** Days invocation log lines are kept; the orchestrator's tick deletes older ones. DP_LOG_RETENTION_DAYS, default 30. */
+  readonly logRetentionDays: number;
+  /** Basic-auth user of the console. DP_CONSOLE_USER, default DP_GATEWAY_USER (admin). */
+  readonly consoleUser: string;
+  /**
+   * Basic-auth password of the console, from DP_CONSOLE_PASSWORD or DP_CONSOLE_PASSWORD_FILE (an OpenFaaS
+   * secret file); the local gateway hands the console its own. Without one the console answers 503.
+   * A function rather than a field so printing the configuration never prints it.
+   */
+  readonly consolePassword: () => string | undefined;
+  /** Path the console is served under, for its links. DP_CONSOLE_BASE_PATH, default /function/console. */
+  readonly consoleBasePath: string;
 };
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -198,6 +214,8 @@ export function loadEnv(source: Source = process.env): Env {
   registerUrlPassword(mongodbUrl);
   const { DP_S3_ACCESS_KEY_ID: s3AccessKeyId, DP_S3_SECRET_ACCESS_KEY: s3SecretAccessKey } = env;
   if (s3SecretAccessKey !== undefined) registerSecretValue(s3SecretAccessKey);
+  const consolePassword = env.DP_CONSOLE_PASSWORD;
+  if (consolePassword !== undefined) registerSecretValue(consolePassword);
   const gatewayUrl = env.DP_GATEWAY_URL.replace(/\/+$/, '');
   const inboxDir = path.resolve(dataDir, env.DP_INBOX_DIR);
   const archiveDir = path.resolve(dataDir, env.DP_ARCHIVE_DIR);
@@ -246,6 +264,11 @@ export function loadEnv(source: Source = process.env): Env {
     maxAttempts: env.DP_MAX_ATTEMPTS,
     retryBaseMs: env.DP_RETRY_BASE_MS,
     retryMaxMs: env.DP_RETRY_MAX_MS,
+    logLinesPerInvocation: env.DP_LOG_LINES_PER_INVOCATION,
+    logRetentionDays: env.DP_LOG_RETENTION_DAYS,
+    consoleUser: env.DP_CONSOLE_USER ?? env.DP_GATEWAY_USER,
+    consolePassword: () => consolePassword,
+    consoleBasePath: env.DP_CONSOLE_BASE_PATH,
   });
 }
 

@@ -14,7 +14,7 @@ export const SECRETS_PROVIDERS = ['files', 'infisical', 'env'] as const;
 export type SecretsProviderKind = (typeof SECRETS_PROVIDERS)[number];
 
 /** Keys whose value may instead come from a file named by `<KEY>_FILE` (an OpenFaaS secret). */
-export const FILE_KEYS = ['DATABASE_URL', 'MONGODB_URL', 'DP_S3_ACCESS_KEY_ID', 'DP_S3_SECRET_ACCESS_KEY'] as const;
+export const FILE_KEYS = ['DATABASE_URL', 'MONGODB_URL', 'DP_S3_ACCESS_KEY_ID', 'DP_S3_SECRET_ACCESS_KEY', 'DP_CONSOLE_PASSWORD'] as const;
 
 function problem(context: z.core.$RefinementCtx<string>, message: string): void {
   context.addIssue({ code: 'custom', message });
@@ -153,6 +153,25 @@ export const envSchema = z.object({
   DP_MAX_ATTEMPTS: wholeNumber(4, 1, 100, 'attempts').describe('Attempts per step chunk, the first included, before the run fails.'),
   DP_RETRY_BASE_MS: wholeNumber(30_000, 0, 3_600_000, 'milliseconds').describe('Delay before the second attempt of a failed step; doubles per attempt.'),
   DP_RETRY_MAX_MS: wholeNumber(900_000, 0, 86_400_000, 'milliseconds').describe('Longest delay between two attempts.'),
+
+  // Invocation logs and the console (docs/console.md).
+  DP_LOG_LINES_PER_INVOCATION: wholeNumber(200, 10, 10_000, 'lines').describe('Log lines kept in platform.invocation_logs per step invocation; the last one says how many more were dropped.'),
+  DP_LOG_RETENTION_DAYS: wholeNumber(30, 1, 3650, 'days').describe('The orchestrator\'s tick deletes kept log lines older than this.'),
+  DP_CONSOLE_USER: text
+    .superRefine((user, context) => {
+      if (user.includes(':')) problem(context, 'may not contain ":" (basic auth separates user and password with it); choose another user name.');
+    })
+    .optional()
+    .describe('Basic-auth user of the console. Default: DP_GATEWAY_USER.'),
+  DP_CONSOLE_PASSWORD: text.optional().describe('Basic-auth password of the console (the local gateway hands it its own); without one the console answers 503; masked in every log line.'),
+  DP_CONSOLE_PASSWORD_FILE: text.optional().describe('A file holding DP_CONSOLE_PASSWORD (faasd: the console-password secret).'),
+  DP_CONSOLE_BASE_PATH: text
+    .transform((base) => base.replace(/\/+$/, ''))
+    .superRefine((base, context) => {
+      if (base !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(base)) problem(context, `=${JSON.stringify(base)} is not a URL path; use something like /function/console (letters, digits, . _ ~ - between slashes).`);
+    })
+    .default('/function/console')
+    .describe('The path the console is served under, for its links.'),
 });
 
 export type EnvValues = z.output<typeof envSchema>;

@@ -3,6 +3,8 @@
  * (`faas-cli logs NAME`). Lines carry the function name and, when there is one, the run id,
  * so one run can be followed across functions. Secret values are masked before writing.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { getEnv, type LogLevel } from './env.ts';
 import { isPlatformError } from './errors.ts';
 import { redact } from './redact.ts';
@@ -19,6 +21,20 @@ export type Logger = {
 };
 
 export type LogSink = (line: string) => void;
+
+/** Receives every line written inside `withLogCapture`, as the record and the (redacted) line. */
+export type LogCapture = (record: Readonly<Record<string, unknown>>, line: string) => void;
+
+const captures = new AsyncLocalStorage<LogCapture>();
+
+/**
+ * Runs `work` with `capture` receiving every line any logger of this process writes for it (and for
+ * everything it awaits), besides the line going to its sink as usual. The step and orchestrator
+ * handlers keep an invocation's lines with the run this way, whichever module logged them.
+ */
+export function withLogCapture<T>(capture: LogCapture, work: () => Promise<T>): Promise<T> {
+  return captures.run(capture, work);
+}
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -85,7 +101,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     } catch {
       line = JSON.stringify({ ts: record.ts, level: lineLevel, event, ...base, note: 'fields were not serialisable' });
     }
-    sink(redact(line));
+    const redacted = redact(line);
+    sink(redacted);
+    captures.getStore()?.(record, redacted);
   };
 
   return {

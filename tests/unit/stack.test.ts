@@ -23,7 +23,7 @@ test('stack.yml passes every OpenFaaS rule (provider, langs, handler folders, se
 });
 
 test('one function per connector kind and per layer step, each with its own folder and the node24-ts template', () => {
-  assert.equal(functions.map(([name]) => name).sort(), ['bronze', 'files', 'gold', 'orchestrator', 'rest', 'silver', 'ynab']);
+  assert.equal(functions.map(([name]) => name).sort(), ['bronze', 'console', 'files', 'gold', 'orchestrator', 'rest', 'silver', 'ynab']);
   for (const [name, fn] of functions) {
     assert.is(fn.lang, 'node24-ts', name);
     assert.is(path.normalize(fn.handler!), path.normalize(`functions/${name}`), name);
@@ -32,13 +32,13 @@ test('one function per connector kind and per layer step, each with its own fold
   }
 });
 
-test('schedules: the orchestrator reconciles every minute, the connectors start pipelines, the layer steps have none', () => {
+test('schedules: the orchestrator reconciles every minute, the connectors start pipelines, the layer steps and the console have none', () => {
   assert.equal(stack.functions.orchestrator!.annotations, { topic: 'cron-function', schedule: '* * * * *' });
   for (const name of ['files', 'rest', 'ynab']) {
     assert.is(stack.functions[name]!.annotations.topic, 'cron-function', name);
     assert.type(stack.functions[name]!.annotations.schedule, 'string', name);
   }
-  for (const name of ['bronze', 'silver', 'gold']) {
+  for (const name of ['bronze', 'silver', 'gold', 'console']) {
     assert.equal(stack.functions[name]!.annotations, {}, name);
   }
 });

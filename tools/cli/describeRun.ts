@@ -1,4 +1,4 @@
-import { formatDuration } from './formatDuration.ts';
+import { formatDuration } from '#platform/formatDuration.ts';
 import type { RunSummary } from './orchestratorReplies.ts';
 
 /** `bank.accounts`, or `gold.monthly_spending` for a model run. */

@@ -1,4 +1,4 @@
-import { formatDuration } from './formatDuration.ts';
+import { formatDuration } from '#platform/formatDuration.ts';
 import type { StepSummary } from './orchestratorReplies.ts';
 
 const COUNTS = ['read', 'inserted', 'updated', 'closed', 'deleted', 'rejected', 'unchanged'] as const;

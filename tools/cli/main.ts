@@ -6,6 +6,7 @@ import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { inboxCommand } from './commands/inbox.ts';
+import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { runCommand } from './commands/run.ts';
@@ -23,6 +24,7 @@ const commands: Readonly<Record<string, Command>> = {
   up: upCommand,
   run: runCommand,
   runs: runsCommand,
+  logs: logsCommand,
   status: statusCommand,
   secrets: secretsCommand,
   inbox: inboxCommand,

@@ -104,3 +104,20 @@ export const statusReplySchema = z.looseObject({
   models: z.array(modelStatusSchema).default([]),
 });
 export type StatusReply = z.output<typeof statusReplySchema>;
+
+/** One kept log line of `GET /runs/<id>/logs`. */
+export const runLogLineSchema = z.looseObject({
+  step: z.string().nullable(),
+  chunk: count.nullable(),
+  attempt: count.nullable(),
+  function: z.string(),
+  logged_at: z.string(),
+  level: z.string(),
+  event: z.string(),
+  line: z.string(),
+});
+export type RunLogLine = z.output<typeof runLogLineSchema>;
+
+/** `GET /runs/<id>/logs`: the run's status and the log lines its invocations kept, oldest first. */
+export const runLogsReplySchema = z.looseObject({ run_id: z.string(), status: z.string(), lines: z.array(runLogLineSchema) });
+export type RunLogsReply = z.output<typeof runLogsReplySchema>;

@@ -6,9 +6,10 @@ import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
 import type { CommandIo } from '#tools/cli/command.ts';
 import { createOrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
 import { runTarget } from '#tools/cli/describeRun.ts';
+import { displayPath } from '#tools/cli/displayPath.ts';
 import { openFilesStores } from '#connectors/files/filesStores.ts';
 import { findFilesSource } from './findFilesSource.ts';
-import { loadSnapshot, type SnapshotOutcome } from './loadSnapshot.ts';
+import { loadSnapshot } from './loadSnapshot.ts';
 import { printDemoSummary } from './printDemoSummary.ts';
 import { readDemoSummary } from './readDemoSummary.ts';
 
@@ -24,6 +25,8 @@ export type RunDemoOptions = {
   readonly models?: readonly string[];
   /** Milliseconds between polls of the orchestrator. Default 200. */
   readonly pollMs?: number;
+  /** Where the function logs are written (named when a run fails), when they are not on the terminal. */
+  readonly logDir?: string;
 };
 
 /** The URL with its password masked, for printing. */
@@ -53,19 +56,17 @@ export async function runDemo(options: RunDemoOptions): Promise<boolean> {
     const inbox = { store: openFilesStores(env).inbox, source: await findFilesSource(pool, source) };
     io.out('');
     io.out(`demo: loading the ${source} exports (${snapshots.map((dir) => path.basename(dir)).join(', ')}) through raw → bronze → silver → gold`);
-    const outcomes: SnapshotOutcome[] = [];
     for (const snapshotDir of snapshots) {
       const outcome = await loadSnapshot({ client, io, snapshotDir, inbox, models: options.models ?? ['monthly_spending'], pollMs: options.pollMs ?? 200 });
-      outcomes.push(outcome);
       if (outcome.failed.length > 0) {
         for (const detail of outcome.failed) {
-          io.err(`demo: ${runTarget(detail.run)} failed${detail.run.error ? `: ${detail.run.error.message} [${detail.run.error.code}]` : ''} — see \`dp runs\` and the log above`);
+          io.err(`demo: ${runTarget(detail.run)} failed${detail.run.error ? `: ${detail.run.error.message} [${detail.run.error.code}]` : ''} — see \`dp logs ${detail.run.run_id}\`, the console${options.logDir === undefined ? ' and the log above' : ` and ${displayPath(options.logDir)}/`}`);
         }
         return false;
       }
     }
     const summary = await readDemoSummary(pool, mongo.db(), source);
-    for (const line of printDemoSummary(summary, outcomes, { databaseUrl: maskPassword(env.databaseUrl), gatewayUrl: options.gatewayUrl })) io.out(line);
+    for (const line of printDemoSummary(summary, { databaseUrl: maskPassword(env.databaseUrl) })) io.out(line);
     return true;
   } finally {
     await Promise.allSettled([pool.end(), mongo.close()]);

@@ -10,6 +10,8 @@ export type WaitForModelRunsOptions = {
   /** Models that must have run (the data-aware event starts them). */
   readonly expected: readonly string[];
   readonly onStep?: (run: RunDetail, step: StepSummary) => void;
+  /** Called once per gold run when it finishes. */
+  readonly onFinished?: (run: RunDetail) => void;
   /** Milliseconds between polls. Default 500. */
   readonly pollMs?: number;
   /** Give up after this many milliseconds. Default 300000. */
@@ -43,7 +45,7 @@ export async function waitForModelRuns(options: WaitForModelRunsOptions): Promis
       await sleep(options.pollMs ?? 500);
       continue;
     }
-    const details = await waitForRuns({ client: options.client, runIds: open.map((run) => run.run_id), onStep: options.onStep, pollMs: options.pollMs, timeoutMs: Math.max(1, deadline - Date.now()) });
+    const details = await waitForRuns({ client: options.client, runIds: open.map((run) => run.run_id), onStep: options.onStep, onFinished: options.onFinished, pollMs: options.pollMs, timeoutMs: Math.max(1, deadline - Date.now()) });
     for (const detail of details) finished.set(detail.run.run_id, detail);
   }
 }

@@ -12,6 +12,7 @@ import { callTimeoutMs, readExecTimeoutMs, watchdogTimeoutHeaders } from './watc
 const LOCAL_KEYS = [
   'DATABASE_URL', 'DATABASE_URL_FILE', 'MONGODB_URL', 'MONGODB_URL_FILE', 'DP_RAW_STORE_URL', 'DP_INBOX_URL', 'DP_ARCHIVE_URL', 'DP_GATEWAY_URL', 'DP_LOG_LEVEL',
   'DP_S3_ENDPOINT', 'DP_S3_REGION', 'DP_S3_ACCESS_KEY_ID', 'DP_S3_ACCESS_KEY_ID_FILE', 'DP_S3_SECRET_ACCESS_KEY', 'DP_S3_SECRET_ACCESS_KEY_FILE',
+  'DP_CONSOLE_PASSWORD_FILE',
 ];
 
 /** faasd's gateway stops waiting after 60 s whatever the function says. */

@@ -6,7 +6,7 @@ import { getEnv, projectRoot, type Env } from '#platform/env.ts';
 import { ConfigError } from '#platform/errors.ts';
 import { createLogger, type Logger } from '#platform/log.ts';
 import { CRON_HEADERS } from '#platform/function/isCronInvocation.ts';
-import { checkBasicAuth } from './checkBasicAuth.ts';
+import { checkBasicAuth } from '#platform/http/checkBasicAuth.ts';
 import { createAsyncQueue } from './createAsyncQueue.ts';
 import { createFunctionRegistry, type FunctionCall, type FunctionRegistry } from './createFunctionRegistry.ts';
 import { createScheduleDriver, type ScheduleDriver, type ScheduledTrigger } from './createScheduleDriver.ts';
@@ -202,7 +202,8 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
       names,
       env,
       gatewayUrl: url,
-      functionEnv: options.functionEnv ?? {},
+      // The console checks the same credentials as the gateway's /system routes (on faasd: its console-password secret).
+      functionEnv: { DP_CONSOLE_USER: options.credentials.user, DP_CONSOLE_PASSWORD: options.credentials.password, ...options.functionEnv },
       log,
       output: options.output ?? ((_name, line) => process.stdout.write(`${line}\n`)),
     });

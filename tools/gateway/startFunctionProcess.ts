@@ -30,7 +30,7 @@ export type StartFunctionProcessOptions = {
   readonly env: NodeJS.ProcessEnv;
   /** Receives each line the function writes (its JSON log lines), as journald does on faasd. */
   readonly output: (name: string, line: string) => void;
-  /** Milliseconds to wait for the server to listen. Default 30000. */
+  /** Milliseconds to wait for the server to listen. Default 90000: a busy 2-core machine starting every function at once needs well over 30 s. */
   readonly startTimeoutMs?: number;
   /** Server entrypoint. Default: the node24-ts template's index.ts. */
   readonly entrypoint?: string;
@@ -66,8 +66,8 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new ConfigError('gateway.function_start_timeout', `Function ${options.name} did not start listening within ${options.startTimeoutMs ?? 30_000} ms; its log lines above say why.`));
-    }, options.startTimeoutMs ?? 30_000);
+      reject(new ConfigError('gateway.function_start_timeout', `Function ${options.name} did not start listening within ${options.startTimeoutMs ?? 90_000} ms; its log lines above say why.`));
+    }, options.startTimeoutMs ?? 90_000);
     child.on('message', (message: unknown) => {
       const listening = message as { type?: unknown; port?: unknown };
       if (listening.type === 'listening' && typeof listening.port === 'number') {

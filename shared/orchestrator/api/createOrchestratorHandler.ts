@@ -2,7 +2,7 @@ import { PlatformError, ValidationError } from '#platform/errors.ts';
 import { nameSchema } from '#metadata/schema.ts';
 import type { FunctionContext, FunctionEvent, FunctionHandler } from '#template/functionContract.ts';
 import { isCronInvocation } from '#platform/function/isCronInvocation.ts';
-import { listRunsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
+import { listRunsQuerySchema, runLogsQuerySchema, startConnectorRunsSchema, startSourceRunsSchema, type OrchestratorApi, type OrchestratorReply, type StartRunsRequest } from './orchestratorApi.ts';
 import { parseInput } from '#platform/function/parseInput.ts';
 import { withErrorReplies } from '#platform/function/withErrorReplies.ts';
 import { parseStepCallback } from './parseStepCallback.ts';
@@ -16,6 +16,14 @@ type Route = {
 
 const RUN_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
+function parseRunId(encoded: string): string {
+  const runId = decodeURIComponent(encoded);
+  if (!RUN_ID.test(runId)) {
+    throw new ValidationError('request.invalid', `Run id ${JSON.stringify(runId)} is not a run id; run ids hold letters, digits, _, . and -.`);
+  }
+  return runId;
+}
+
 /** A start request names a source (and maybe a dataset) or a connector kind; the key decides which schema reports the problems. */
 function parseStartRuns(body: unknown): StartRunsRequest {
   const hint = 'Send {"source": "<name>", "dataset"?: "<name>", "full"?: true} or {"connector": "<kind>"}.';
@@ -28,16 +36,11 @@ function parseStartRuns(body: unknown): StartRunsRequest {
 const routes: readonly Route[] = [
   { method: 'POST', pattern: /^\/runs\/?$/, run: (event, _match, o) => o.startRuns(parseStartRuns(event.body)) },
   { method: 'GET', pattern: /^\/runs\/?$/, run: (event, _match, o) => o.listRuns(parseInput(listRunsQuerySchema, event.query, 'The runs query (GET /runs)', 'Allowed: source, dataset, status, limit (1–500).')) },
+  { method: 'GET', pattern: /^\/runs\/([^/]+)\/?$/, run: (_event, match, o) => o.getRun(parseRunId(match[1]!)) },
   {
     method: 'GET',
-    pattern: /^\/runs\/([^/]+)\/?$/,
-    run: (_event, match, o) => {
-      const runId = decodeURIComponent(match[1]!);
-      if (!RUN_ID.test(runId)) {
-        throw new ValidationError('request.invalid', `Run id ${JSON.stringify(runId)} is not a run id; run ids hold letters, digits, _, . and -.`);
-      }
-      return o.getRun(runId);
-    },
+    pattern: /^\/runs\/([^/]+)\/logs\/?$/,
+    run: (event, match, o) => o.getRunLogs(parseRunId(match[1]!), parseInput(runLogsQuerySchema, event.query, 'The logs query (GET /runs/<id>/logs)', 'Allowed: step (extract, bronze, silver, gold), limit (1–10000).')),
   },
   { method: 'POST', pattern: /^\/callback\/?$/, run: (event, _match, o) => o.handleCallback(parseStepCallback(event)) },
   {
@@ -52,7 +55,7 @@ const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/(status\/?)?$/, run: (_event, _match, o) => o.status() },
 ];
 
-const ROUTE_LIST = 'POST /runs, GET /runs, GET /runs/<id>, POST /callback, POST /webhooks/<source>, POST /tick, GET /status, and the cron-connector POST /';
+const ROUTE_LIST = 'POST /runs, GET /runs, GET /runs/<id>, GET /runs/<id>/logs, POST /callback, POST /webhooks/<source>, POST /tick, GET /status, and the cron-connector POST /';
 
 /**
  * Builds the orchestrator's handler: routes the request, parses it with zod, calls the

@@ -40,6 +40,13 @@ export const listRunsQuerySchema = z.strictObject({
 });
 export type ListRunsQuery = z.output<typeof listRunsQuerySchema>;
 
+/** `GET /runs/<id>/logs?step=&limit=` */
+export const runLogsQuerySchema = z.strictObject({
+  step: z.enum(['extract', 'bronze', 'silver', 'gold']).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(2000),
+});
+export type RunLogsQuery = z.output<typeof runLogsQuerySchema>;
+
 /** A queue-worker callback: the step's answer and the headers the queue-worker adds. */
 export type StepCallback = {
   readonly callId: string;
@@ -73,6 +80,8 @@ export type OrchestratorApi = {
   readonly startRuns: (request: StartRunsRequest) => Promise<OrchestratorReply>;
   readonly listRuns: (query: ListRunsQuery) => Promise<OrchestratorReply>;
   readonly getRun: (runId: string) => Promise<OrchestratorReply>;
+  /** The log lines kept for a run's invocations (platform.invocation_logs). */
+  readonly getRunLogs: (runId: string, query: RunLogsQuery) => Promise<OrchestratorReply>;
   readonly handleCallback: (callback: StepCallback) => Promise<OrchestratorReply>;
   readonly handleWebhook: (delivery: WebhookDelivery) => Promise<OrchestratorReply>;
   /** The reconcile tick: re-dispatch lost steps, retry failed ones, start due schedules. */

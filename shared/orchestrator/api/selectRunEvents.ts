@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 import { sql, type CommonQueryMethods } from '#platform/db/sql.ts';
 
-const eventRow = z.object({
+/** A row of platform.events as the run views (and the console) show it. */
+export const eventRow = z.object({
   event_id: z.bigint().transform(Number),
   kind: z.string(),
   source: z.string(),

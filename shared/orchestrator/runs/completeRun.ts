@@ -66,6 +66,6 @@ export async function completeRun(tx: DatabaseTransactionConnection, context: Pi
   const started = opened.filter((entry) => entry.outcome === 'started').map((entry) => entry.run_id);
   const skipped = opened.filter((entry) => entry.outcome === 'skipped').map((entry) => entry.run_id);
   await insertEvent(tx, { kind, source: run.source, dataset: run.dataset, runId: run.run_id, payload: { counts, started, skipped } }, now);
-  log.info('run.succeeded', { event: kind, changed, started, skipped, ...cursor });
+  log.info('run.succeeded', { emitted: kind, changed, started, skipped, ...cursor });
   return started;
 }

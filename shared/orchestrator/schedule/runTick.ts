@@ -7,6 +7,7 @@ import type { OrchestratorContext } from '../orchestratorContext.ts';
 import { reconcileStep, type ReconcileAction } from '../dispatch/reconcileStep.ts';
 import { sendUnsentSteps } from '../dispatch/sendUnsentSteps.ts';
 import { startDueSchedules } from './startDueSchedules.ts';
+import { pruneInvocationLogs } from '#pipeline/logs/pruneInvocationLogs.ts';
 
 async function catalogOrNull(context: OrchestratorContext): Promise<Catalog | null> {
   try {
@@ -20,7 +21,7 @@ async function catalogOrNull(context: OrchestratorContext): Promise<Catalog | nu
 /**
  * The reconcile tick (the orchestrator's cron, every minute): starts the datasets whose schedule is due,
  * acts on outcomes whose callback never came, dispatches again what is overdue or whose backoff passed,
- * fails runs out of attempts, and sends every due step still unsent. Safe to run at any time and in parallel.
+ * fails runs out of attempts, sends every due step still unsent, and deletes invocation log lines past their retention. Safe to run at any time and in parallel.
  */
 export async function runTick(context: OrchestratorContext, request: TickRequest): Promise<OrchestratorReply> {
   const catalog = await catalogOrNull(context);
@@ -37,6 +38,7 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
   // The silver staging of runs that ended without merging (failed, or finished some other way) goes here.
   const stagingDropped = await dropEndedRunStaging(context.pool);
   if (stagingDropped.length > 0) context.log.info('tick.staging_dropped', { runs: stagingDropped });
+  const logsPruned = await pruneInvocationLogs(context.pool, context.config.logRetentionDays);
 
   const body = {
     trigger: request.trigger,
@@ -46,8 +48,9 @@ export async function runTick(context: OrchestratorContext, request: TickRequest
     ...actions,
     sent: sends.sent,
     send_failed: sends.failed,
+    logs_pruned: logsPruned,
   };
-  if (body.started.length + body.skipped.length + actions.recovered + actions.redispatched + actions.retried + actions.failed + sends.sent + sends.failed > 0) {
+  if (body.started.length + body.skipped.length + actions.recovered + actions.redispatched + actions.retried + actions.failed + sends.sent + sends.failed + logsPruned > 0) {
     context.log.info('tick.done', body);
   }
   return { status: 200, body };

@@ -3,7 +3,8 @@
  * temporary data folder — real services, the real gateway and functions, the real orchestrator.
  * Then again: the same exports are recognised and nothing changes.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -11,6 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
+import { projectRoot } from '#platform/env.ts';
 import { sql } from '#platform/db/sql.ts';
 import { createTestDatabase, createTestMongo, type TestDatabase, type TestMongo } from '#support/database.ts';
 import { freePort } from '#support/freePort.ts';
@@ -31,6 +33,7 @@ demo.before(async (context) => {
     DP_GATEWAY_PORT: String(port),
     DP_GATEWAY_URL: `http://127.0.0.1:${port}`,
     DP_GATEWAY_PASSWORD: 'demo-test-password-7040',
+    DP_LOG_LEVEL: 'info',
   };
 });
 demo.after(async ({ db, mongo, dir }) => {
@@ -42,28 +45,49 @@ demo.after(async ({ db, mongo, dir }) => {
 const runCounts = sql.type(z.object({ kind: z.string(), status: z.string(), n: z.number() }))`
   SELECT kind, status, count(*)::int AS n FROM platform.runs GROUP BY 1, 2 ORDER BY 1, 2`;
 
-demo('loads both bank snapshots through every layer, prints what landed, and exits', async ({ db, dir, env }) => {
-  const dp = startDp(['up', '--demo'], { ...env, DP_DEMO_EXIT: '1' });
-  const code = await dp.exited;
-  const out = dp.stdout();
-  assert.is(code, 0, `${out}\n${dp.stderr().slice(-3000)}`);
+/** `npm start` as a person types it, in its own process; resolves to its exit code and everything it printed, in order. */
+function npmStart(env: Readonly<Record<string, string>>): Promise<{ code: number; output: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['start'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, output, stdout }));
+  });
+}
 
-  // progress, per step
+demo('`DP_DEMO_EXIT=1 npm start` loads both bank snapshots through every layer in at most 45 quiet lines, ending with the console', async ({ db, dir, env }) => {
+  const { code, output, stdout: out } = await npmStart({ ...env, DP_DEMO_EXIT: '1' });
+  assert.is(code, 0, output.slice(-4000));
+
+  // a quiet terminal: progress and the summary only; the function logs went to files
+  const lines = output.replace(/\n$/, '').split('\n');
+  assert.ok(lines.length <= 45, `${lines.length} lines:\n${output}`);
+  assert.match(lines.at(-1)!, new RegExp(`^console\\s+http://127\\.0\\.0\\.1:${env.DP_GATEWAY_PORT}/function/console/ — .*password: DP_GATEWAY_PASSWORD\\)$`));
+  assert.not.match(output, /step\.started|function\.listening|gateway\.async_done|"level"/);
+  const logs = await readdir(path.join(dir, 'logs'));
+  for (const name of ['orchestrator.log', 'files.log', 'bronze.log', 'silver.log', 'gold.log', 'gateway.log']) assert.ok(logs.includes(name), `${name} in ${logs.join(', ')}`);
+  assert.match(await readFile(path.join(dir, 'logs', 'silver.log'), 'utf8'), /"event":"step\.finished"/);
+
+  // progress, per run
   assert.match(out, /snapshot-1: dropped accounts\.csv, transactions\.csv into /);
-  assert.match(out, /bank\.transactions\s+silver\s+succeeded\s+17 read, 17 inserted/);
-  assert.match(out, /bank\.transactions\s+silver\s+succeeded\s+33 read, 17 inserted, 2 updated, 2 closed, 1 deleted, 14 unchanged/);
-  assert.match(out, /gold\.monthly_spending\s+gold\s+succeeded\s+15 rows built/);
+  assert.match(out, /bank\.transactions\s+succeeded\s+\S+ m?s\s+silver: 17 read, 17 inserted\n/);
+  assert.match(out, /bank\.transactions\s+succeeded\s+\S+ m?s\s+silver: 33 read, 17 inserted, 2 updated, 2 closed, 1 deleted, 14 unchanged/);
+  assert.match(out, /gold\.monthly_spending\s+succeeded\s+\S+ m?s\s+gold: 15 rows built/);
+  assert.match(out, /snapshot-1 took \S+ m?s from the drop to the last model; in steps: extract \S+ m?s, bronze \S+ m?s, silver \S+ m?s, gold \S+ m?s/);
   // the summary
   assert.match(out, /silver\s+silver\.bank__accounts\s+3 current, 0 deleted, 5 versions in all/);
   assert.match(out, /silver\s+silver\.bank__transactions\s+33 current, 1 deleted, 36 versions in all/);
   assert.match(out, /bronze\s+bank__transactions \(collection\)\s+50 documents/);
   assert.match(out, /gold\s+gold\.monthly_spending\s+15 rows/);
-  assert.match(out, /silver\.bank__transactions T00005: 2 versions\n\s+\S+ \S+ → \S+ \S+\s+closed\s+amount=-99\.09\n\s+\S+ \S+ → ∞\s+current\s+amount=-100\.09/);
-  assert.match(out, /silver\.bank__transactions T00013: 2 versions\n\s+.*closed\s*\n\s+.*→ ∞\s+deleted \(tombstone\)/);
-  assert.match(out, /name is scd 1/);
-  assert.match(out, /SNAPSHOT\s+EXTRACT\s+BRONZE\s+SILVER\s+GOLD\s+WALL CLOCK/);
-  assert.match(out, /snapshot-1\s+\d[\d.]* m?s\s+\d[\d.]* m?s\s+\d[\d.]* m?s\s+\d[\d.]* m?s\s+\d/);
-  assert.match(out, new RegExp(`psql "${db.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+  assert.match(out, /silver\.bank__transactions\s+T00005\s+amount=-99\.09 \(closed \d\d:\d\d:\d\dZ\) → amount=-100\.09 \(current\)/);
+  assert.match(out, /silver\.bank__transactions\s+T00013\s+closed \d\d:\d\d:\d\dZ → deleted \(tombstone\)/);
+  assert.match(out, /scd 1, overwritten in place without a new version: bank__accounts\.name; bank__transactions\.description, category/);
+  assert.match(out, new RegExp(`=== Query it: psql "${db.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" ===`));
   assert.match(out, /SELECT transaction_id, amount, _valid_from, _valid_to, _is_current, _is_deleted FROM silver\.bank__transactions WHERE transaction_id IN \('T00005', 'T00013'\)/);
 
   // and the database agrees
@@ -86,8 +110,8 @@ demo('a second demo recognises the same exports: nothing new, the same data', as
   const code = await dp.exited;
   const out = dp.stdout();
   assert.is(code, 0, `${out}\n${dp.stderr().slice(-3000)}`);
-  assert.match(out, /snapshot-1\s.*nothing new \(already loaded\)/);
-  assert.match(out, /snapshot-2\s.*nothing new \(already loaded\)/);
+  assert.match(out, /snapshot-1: nothing new \(already loaded\)/);
+  assert.match(out, /snapshot-2: nothing new \(already loaded\)/);
   assert.match(out, /silver\s+silver\.bank__transactions\s+33 current, 1 deleted, 36 versions in all/);
   const unchanged = await db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
     SELECT count(*)::int AS n FROM platform.run_steps WHERE step = 'extract' AND unchanged`);

@@ -30,22 +30,30 @@ up.after(async ({ db, mongo, dir }) => {
   await rm(dir, { recursive: true, force: true });
 });
 
-up('brings the platform up in the foreground and stops it cleanly on SIGINT', async ({ db, mongo, dir }) => {
+up('brings the platform up in the foreground (--verbose: with the function logs) and stops it cleanly on SIGINT', async ({ db, mongo, dir }) => {
   const port = await freePort();
   const password = 'up-test-password-5521';
-  const dp = startDp(['up', `--port=${port}`, '--no-schedules'], { DATABASE_URL: db.url, MONGODB_URL: mongo.url, DP_DATA_DIR: dir, DP_GATEWAY_PASSWORD: password, DP_LOG_LEVEL: 'info' });
+  const dp = startDp(['up', `--port=${port}`, '--no-schedules', '--verbose'], { DATABASE_URL: db.url, MONGODB_URL: mongo.url, DP_DATA_DIR: dir, DP_GATEWAY_PASSWORD: password, DP_LOG_LEVEL: 'info' });
   try {
     await dp.waitForLine(/^ready: /);
     const out = dp.stdout();
     assert.match(out, /services\s+postgres configured, mongodb configured/);
-    assert.match(out, /migrations\s+applied 0001_create_schemas\.sql/);
+    assert.match(out, /migrations\s+applied \d+: 0001_create_schemas\.sql … \d{4}_\w+\.sql/);
     assert.match(out, /catalog\s+metadata: synced as metadata version 1/);
-    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold \\(schedules off\\)`));
+    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold, console \\(schedules off\\)$`, 'm'));
 
     assert.is((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     const listed = await fetch(`http://127.0.0.1:${port}/system/functions`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
     assert.is(listed.status, 200);
-    assert.is(((await listed.json()) as unknown[]).length, 7);
+    assert.is(((await listed.json()) as unknown[]).length, 8);
+    // the console, behind the gateway's own credentials
+    const consoleLine = /^console\s+(http:\S+) — .*\(user admin, password: DP_GATEWAY_PASSWORD\)$/m.exec(out);
+    assert.ok(consoleLine !== null, out);
+    assert.is(consoleLine[1], `http://127.0.0.1:${port}/function/console/`);
+    assert.is((await fetch(consoleLine[1]!)).status, 401);
+    const page = await fetch(consoleLine[1]!, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
+    assert.is(page.status, 200);
+    assert.match(await page.text(), /No runs yet/);
     const versions = await db.pool.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM platform.metadata_versions`);
     assert.is(versions, 1n);
     assert.match(dp.stderr(), /gateway\s+gateway\.listening url=http:\/\/127\.0\.0\.1:\d+/, 'gateway logs are readable lines, not JSON');

@@ -1,6 +1,7 @@
 import { NAME_PATTERN } from '#metadata/schema.ts';
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
+import { consoleUrl } from '../consoleUrl.ts';
 import { createOrchestratorClient } from '../createOrchestratorClient.ts';
 import { runDuration, runTarget } from '../describeRun.ts';
 import { describeStep } from '../describeStep.ts';
@@ -46,7 +47,8 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
       }
       const timeoutSeconds = readCountFlag(flags.get('timeout'), 'timeout', 1, 600) ?? 600;
       const json = flags.has('json');
-      const client = createOrchestratorClient({ gatewayUrl: readGatewayUrl(flags) });
+      const gatewayUrl = readGatewayUrl(flags);
+      const client = createOrchestratorClient({ gatewayUrl });
       const reply = await client.startRuns({ source: source!, ...(dataset === undefined ? {} : { dataset }), full: flags.has('full'), acceptDeletes: flags.has('accept-deletes') });
       const wait = flags.has('wait');
       if (json && !wait) {
@@ -59,7 +61,8 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
         if (reply.runs.length + reply.skipped.length === 0) io.out(`${target}: nothing to run`);
       }
       if (!wait) {
-        if (reply.runs.length > 0) io.out('follow with `dp runs`, or start with --wait next time');
+        for (const run of reply.runs) io.out(`${runTarget(run)}: ${consoleUrl(gatewayUrl, run.run_id)}`);
+        if (reply.runs.length > 0) io.out('follow with `dp runs` or in the console, or start with --wait next time');
         return 0;
       }
       const followed = runsToFollow(reply);
@@ -78,6 +81,7 @@ export function createRunCommand(options: RunCommandOptions = {}): Command {
           io.out(run.status === 'failed'
             ? `${runTarget(run)}: FAILED after ${runDuration(run, now())}${run.error ? ` — ${run.error.message} [${run.error.code}]` : ''}`
             : `${runTarget(run)}: ${run.status} in ${runDuration(run, now())}`);
+          io.out(`  ${consoleUrl(gatewayUrl, run.run_id)}${run.status === 'failed' ? ` · dp logs ${run.run_id}` : ''}`);
         },
       });
       if (json) io.out(JSON.stringify({ runs: finished }, null, 2));

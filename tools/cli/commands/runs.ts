@@ -1,5 +1,6 @@
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
+import { consoleUrl } from '../consoleUrl.ts';
 import { createOrchestratorClient } from '../createOrchestratorClient.ts';
 import { runDuration, runTarget } from '../describeRun.ts';
 import { formatTable } from '../formatTable.ts';
@@ -34,7 +35,8 @@ export const runsCommand: Command = {
       return 2;
     }
     const source = flags.get('source');
-    const client = createOrchestratorClient({ gatewayUrl: readGatewayUrl(flags) });
+    const gatewayUrl = readGatewayUrl(flags);
+    const client = createOrchestratorClient({ gatewayUrl });
     const runs = await client.listRuns({
       limit: readCountFlag(flags.get('limit'), 'limit', 1, 20) ?? 20,
       ...(typeof source === 'string' ? { source } : {}),
@@ -59,6 +61,8 @@ export const runsCommand: Command = {
       run.status === 'skipped' && run.skipped_for ? `active run ${run.skipped_for}` : run.error ? `${run.error.code}: ${run.error.message}` : '',
     ]);
     for (const line of formatTable(['RUN', 'DATASET', 'TRIGGER', 'STATUS', 'CREATED', 'DURATION', 'NOTE'], rows)) io.out(line);
+    const newest = runs[0]!;
+    io.out(`in the console: ${consoleUrl(gatewayUrl, newest.run_id)} (the newest; any run at …/runs/<RUN>), its log lines: dp logs <RUN>`);
     return 0;
   }),
 };

@@ -1,7 +1,7 @@
 import { checkFlags } from '../checkFlags.ts';
 import { parseArgs, type Command } from '../command.ts';
 import { createOrchestratorClient } from '../createOrchestratorClient.ts';
-import { formatAge } from '../formatDuration.ts';
+import { formatAge } from '#platform/formatDuration.ts';
 import { formatTable } from '../formatTable.ts';
 import type { DatasetStatus } from '../orchestratorReplies.ts';
 import { printUsage } from '../printUsage.ts';

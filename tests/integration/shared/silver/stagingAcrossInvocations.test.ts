@@ -131,11 +131,13 @@ staging('bronze resumes inside a raw part, and stages each record once across it
   const checkpoints: unknown[] = [];
   let checkpoint: { nextPart: number; offset?: number } | null = null;
   let invocations = 0;
+  const insertedCounts: number[] = [];
   for (;;) {
     invocations += 1;
     // Each invocation loads one slice of 1,500 records and finds its deadline passed.
     const alongside = createBronzePassStaging({ pool: async () => world.db.pool, withCopy: world.resources.copyTransaction(), plan: resolveDatasetColumns(run.ref), runId, log: createLogger({ level: 'error' }) });
     const result = await loadBronze({ rawStore: world.resources.rawStore(), db, dataset: run.ref, run: { runId, startedAt: run.raw.startedAt }, checkpoint, deadline: 0, sliceRecords: 1500, alongside });
+    insertedCounts.push(result.inserted);
     if (result.status === 'done') break;
     checkpoint = result.checkpoint;
     checkpoints.push(checkpoint);
@@ -146,6 +148,7 @@ staging('bronze resumes inside a raw part, and stages each record once across it
     }
   }
   assert.equal(checkpoints, [{ nextPart: 1, offset: 1500 }, { nextPart: 1, offset: 3000 }, { nextPart: 1, offset: 4500 }]);
+  assert.equal(insertedCounts, [1500, 1500, 1500, 500], 'each slice inserted on two connections at once, and counted once');
   assert.is(await db.collection('shop__orders_sliced').countDocuments({}), 5000);
   const staged = await readRunStaging(world.db.pool, runId);
   assert.is(staged?.complete, true);

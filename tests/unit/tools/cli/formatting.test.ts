@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { formatAge, formatDuration } from '#tools/cli/formatDuration.ts';
+import { formatAge, formatDuration } from '#platform/formatDuration.ts';
 import { formatFunctionLine } from '#tools/cli/formatFunctionLine.ts';
 import { formatTable } from '#tools/cli/formatTable.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { checkBasicAuth } from '#tools/gateway/checkBasicAuth.ts';
+import { checkBasicAuth } from '#platform/http/checkBasicAuth.ts';
 import { resolveGatewayCredentials } from '#tools/gateway/resolveGatewayCredentials.ts';
 import { redact } from '#platform/redact.ts';
 

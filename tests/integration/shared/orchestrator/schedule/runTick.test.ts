@@ -36,7 +36,7 @@ test.after(async ({ db }) => {
   await db.drop();
 });
 
-type TickBody = { started: string[]; skipped: string[]; recovered: number; redispatched: number; retried: number; failed: number; sent: number; send_failed: number };
+type TickBody = { started: string[]; skipped: string[]; recovered: number; redispatched: number; retried: number; failed: number; sent: number; send_failed: number; logs_pruned: number };
 const tick = async (h: Harness): Promise<TickBody> => (await h.orchestrator.tick({ trigger: 'schedule' })).body as TickBody;
 
 /** Runs the dispatched step the way its function would: runStepOnce records the outcome in run_steps. */
@@ -73,7 +73,7 @@ test('a step that succeeded but whose callback was lost is picked up from its re
   await tick(h);
   const [bronze] = h.dispatcher.take();
   assert.is(bronze?.target.step, 'bronze');
-  assert.equal(await tick(h), { trigger: 'schedule', metadata_synced: true, started: [], skipped: [], recovered: 0, redispatched: 0, retried: 0, failed: 0, sent: 0, send_failed: 0 } as unknown as TickBody, 'a quiet tick does nothing');
+  assert.equal(await tick(h), { trigger: 'schedule', metadata_synced: true, started: [], skipped: [], recovered: 0, redispatched: 0, retried: 0, failed: 0, sent: 0, send_failed: 0, logs_pruned: 0 } as unknown as TickBody, 'a quiet tick does nothing');
 });
 
 test('a step that failed without callback is retried through its record (runStepOnce keeps the attempt the orchestrator set)', async ({ db, h }) => {

@@ -19,6 +19,7 @@ function recordingOrchestrator(calls: Call[]): OrchestratorApi {
     startRuns: record('startRuns'),
     listRuns: record('listRuns'),
     getRun: record('getRun'),
+    getRunLogs: (runId, query) => record('getRunLogs')({ runId, query }),
     handleCallback: record('handleCallback'),
     handleWebhook: record('handleWebhook'),
     tick: record('tick'),
@@ -35,6 +36,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
   await callHandler(handler, { method: 'POST', path: '/runs', body: { connector: 'files' } });
   await callHandler(handler, { method: 'GET', path: '/runs', query: { source: 'ynab', limit: '10' } });
   await callHandler(handler, { method: 'GET', path: '/runs/run-42' });
+  await callHandler(handler, { method: 'GET', path: '/runs/run-42/logs', query: { step: 'silver' } });
   await callHandler(handler, { method: 'POST', path: '/tick' });
   await callHandler(handler, { method: 'GET', path: '/status' });
   await callHandler(handler, { method: 'POST', path: '/webhooks/ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}'), body: { a: 1 } });
@@ -45,6 +47,7 @@ test('each route reaches its method with the parsed request; the reply is plain 
       ['startRuns', { connector: 'files', full: false, trigger: 'schedule' }],
       ['listRuns', { source: 'ynab', limit: 10 }],
       ['getRun', 'run-42'],
+      ['getRunLogs', { runId: 'run-42', query: { step: 'silver', limit: 2000 } }],
       ['tick', { trigger: 'manual' }],
       ['status', undefined],
       ['handleWebhook', { source: 'ynab', headers: { 'x-signature': 'sha256=ab' }, rawBody: Buffer.from('{"a":1}') }],
@@ -125,6 +128,7 @@ test('an error the orchestrator throws answers its own status and stable code on
     startRuns: failing('start runs'),
     listRuns: failing('list runs'),
     getRun: failing('show a run'),
+    getRunLogs: failing('show the logs of a run'),
     handleCallback: failing('take step callbacks'),
     handleWebhook: failing('take webhooks'),
     tick: failing('reconcile'),

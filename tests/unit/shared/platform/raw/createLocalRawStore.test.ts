@@ -7,6 +7,8 @@ import * as assert from 'uvu/assert';
 
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
+import { createRawStore } from '#platform/raw/createRawStore.ts';
 import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
 
 const raw = suite<{ root: string; store: RawStore }>('createLocalRawStore');
@@ -83,6 +85,19 @@ raw('retention deletes runs of days before the cut-off and keeps later ones', as
   assert.equal(removed, ['old']);
   assert.is((await store.listParts(old)).length, 0);
   assert.is((await store.listParts(recent)).length, 1);
+});
+
+raw('a checkpoint reads only the parts written since the last manifest, so a large run\'s checkpoints stay cheap', async ({ root }) => {
+  const folder = createFolderObjectStore(root);
+  const read: string[] = [];
+  const store = createRawStore({ ...folder, get: async (key) => { read.push(key); return folder.get(key); } });
+  for (const part of [1, 2, 3]) await store.writePart(run, part, [{ id: part }]);
+  await store.writeManifest(run, false);
+  await store.writePart(run, 4, [{ id: 4 }]);
+  read.length = 0;
+  const manifest = await store.writeManifest(run, true);
+  assert.equal(manifest.parts.map((info) => [info.part, info.records]), [[1, 1], [2, 1], [3, 1], [4, 1]]);
+  assert.equal(read.filter((key) => key.endsWith('.json') && !key.endsWith('manifest.json')), ['raw/bank/transactions/2026/03/09/run-1/part-00004.json'], 'parts 1–3 came from the manifest');
 });
 
 raw.run();
