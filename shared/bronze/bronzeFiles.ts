@@ -19,7 +19,7 @@ export type BronzeFileMarker = {
   readonly loaded_at: Date;
 };
 
-/** The marker collection of a bronze database. */
-export function bronzeFiles(db: Db) {
-  return db.collection<BronzeFileMarker>(BRONZE_FILES_COLLECTION);
+/** The marker collection of a bronze database (`name`: another marker collection, a replay's own). */
+export function bronzeFiles(db: Db, name = BRONZE_FILES_COLLECTION) {
+  return db.collection<BronzeFileMarker>(name);
 }

@@ -64,6 +64,11 @@ export type LoadBronzeOptions = {
   readonly alongside?: (slice: LoadedSlice) => Promise<void>;
   /** Milliseconds since the epoch. Default: Date.now. */
   readonly now?: () => number;
+  /**
+   * Where the documents and the load markers go. Default: the dataset's collection `<source>__<dataset>`
+   * and `_bronze_files`. A replay loads into collections of its own and swaps them in at the end.
+   */
+  readonly into?: { readonly collection: string; readonly markers: string };
   readonly log?: Logger;
 };
 
@@ -168,7 +173,7 @@ async function loadPart(options: LoadBronzeOptions, collection: Collection<Docum
     start = end;
   } while (start < part.records.length);
   try {
-    await bronzeFiles(options.db).updateOne(
+    await bronzeFiles(options.db, options.into?.markers).updateOne(
       { _id: info.key },
       { $set: { source: options.dataset.source.source, dataset: options.dataset.dataset.name, run_id: runId, part: info.part, records: part.records.length, loaded_at: loadedAt } },
       { upsert: true },
@@ -189,7 +194,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
   const { dataset, db, run } = options;
   const now = options.now ?? Date.now;
   const hashKey = createKeyHasher(resolveDatasetColumns(dataset).key);
-  const name = datasetTableName(dataset.source.source, dataset.dataset.name);
+  const name = options.into?.collection ?? datasetTableName(dataset.source.source, dataset.dataset.name);
   const collection = db.collection(name);
   await ensureBronzeIndexes(collection);
   const runRef = { source: dataset.source.source, dataset: dataset.dataset.name, runId: run.runId, startedAt: run.startedAt };
@@ -207,7 +212,7 @@ export async function loadBronze(options: LoadBronzeOptions): Promise<BronzeResu
       options.log?.info('bronze.checkpoint', { run_id: run.runId, next_part: info.part, files, inserted });
       return { status: 'continue', checkpoint: { nextPart: info.part }, files, skippedFiles, read, inserted, collection: name };
     }
-    const marker = await bronzeFiles(db).findOne({ _id: info.key }).catch((error: unknown) => {
+    const marker = await bronzeFiles(db, options.into?.markers).findOne({ _id: info.key }).catch((error: unknown) => {
       throw translateMongoError(error);
     });
     if (marker !== null) {

@@ -111,6 +111,20 @@ export type Env = {
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
 
+  // Backups (docs/operations.md).
+  /** Where `dp backup` and the backup agent write: `file:///folder` or `s3://bucket/prefix`. DP_BACKUP_URL, default file://<dataDir>/backups. */
+  readonly backupUrl: string;
+  /** Local scratch folder for a dump on its way to the backup target (needs room for one dump). DP_BACKUP_WORK_DIR, default <dataDir>/backup-work. */
+  readonly backupWorkDir: string;
+  /** pg_dump workers: 1 writes one custom-format file; more dump the directory format in parallel. DP_BACKUP_JOBS, default 1. */
+  readonly backupJobs: number;
+  /** Keep the newest backup of each of this many days. DP_BACKUP_KEEP_DAILY, default 7. */
+  readonly backupKeepDaily: number;
+  /** Keep the newest backup of each of this many ISO weeks. DP_BACKUP_KEEP_WEEKLY, default 4. */
+  readonly backupKeepWeekly: number;
+  /** Folder of pg_dump and pg_restore, when not the ones on PATH (they must be at least the server's major version). DP_PG_BIN_DIR. */
+  readonly pgBinDir: string | undefined;
+
   // The orchestrator (docs/orchestration.md).
   /** Base URL step callbacks are sent to: `<base>/function/orchestrator/callback?…`. DP_CALLBACK_BASE_URL, default DP_GATEWAY_URL. */
   readonly callbackBaseUrl: string;
@@ -259,6 +273,12 @@ export function loadEnv(source: Source = process.env): Env {
     inboxUrl: env.DP_INBOX_URL ?? pathToFileURL(inboxDir).href,
     archiveUrl: env.DP_ARCHIVE_URL ?? pathToFileURL(archiveDir).href,
     demoExit: env.DP_DEMO_EXIT,
+    backupUrl: env.DP_BACKUP_URL ?? pathToFileURL(path.join(dataDir, 'backups')).href,
+    backupWorkDir: path.resolve(dataDir, env.DP_BACKUP_WORK_DIR),
+    backupJobs: env.DP_BACKUP_JOBS,
+    backupKeepDaily: env.DP_BACKUP_KEEP_DAILY,
+    backupKeepWeekly: env.DP_BACKUP_KEEP_WEEKLY,
+    pgBinDir: env.DP_PG_BIN_DIR,
     callbackBaseUrl: (env.DP_CALLBACK_BASE_URL ?? gatewayUrl).replace(/\/+$/, ''),
     callbackTimeoutMs: env.DP_CALLBACK_TIMEOUT_SECONDS * 1000,
     maxAttempts: env.DP_MAX_ATTEMPTS,

@@ -127,6 +127,14 @@ export const envSchema = z.object({
   DP_INBOX_URL: url(['file:', 's3:']).optional().describe('The inbox as an object store: `file:///folder` or `s3://bucket/prefix` (faasd: s3://dataplatform-raw/inbox, with DP_S3_ENDPOINT and the key pair). Default: file://<DP_INBOX_DIR>.'),
   DP_ARCHIVE_URL: url(['file:', 's3:']).optional().describe('The archive as an object store (faasd: s3://dataplatform-raw/archive). Default: file://<DP_ARCHIVE_DIR>.'),
 
+  // Backups (docs/operations.md).
+  DP_BACKUP_URL: url(['file:', 's3:']).optional().describe('Where `dp backup` and the backup agent write, and where `dp restore <id>` looks: `file:///folder` or `s3://bucket/prefix` (the DP_S3_* settings). Default: file://<DP_DATA_DIR>/backups.'),
+  DP_BACKUP_WORK_DIR: text.default('backup-work').describe('Scratch folder for a dump on its way to the backup target and back (room for one dump), relative to DP_DATA_DIR.'),
+  DP_BACKUP_JOBS: wholeNumber(1, 1, 32, 'workers').describe('pg_dump workers: 1 writes one custom-format file, more dump the directory format in parallel.'),
+  DP_BACKUP_KEEP_DAILY: wholeNumber(7, 0, 3650, 'days').describe('Keep the newest backup of each of this many days.'),
+  DP_BACKUP_KEEP_WEEKLY: wholeNumber(4, 0, 520, 'weeks').describe('Keep the newest backup of each of this many ISO weeks.'),
+  DP_PG_BIN_DIR: text.optional().describe('Folder of pg_dump and pg_restore when the ones on PATH are older than the server.'),
+
   // Secrets (DP_SECRET_<NAME> values are read one by one, by envSecret).
   DP_SECRETS_PROVIDER: text
     .transform((list, context) => {

@@ -21,16 +21,16 @@ const attributeSchema = z.object({ name: z.string(), type: z.string() });
  * added with ALTER TABLE (existing rows get NULL). Columns are never dropped or retyped: a column
  * whose declared type differs from the table's is a ConfigError naming the column and the fix.
  */
-export async function ensureSilverTable(connection: CommonQueryMethods, columns: DatasetColumns): Promise<EnsureSilverTableResult> {
+export async function ensureSilverTable(connection: CommonQueryMethods, columns: DatasetColumns, schema = 'silver'): Promise<EnsureSilverTableResult> {
   const table = datasetTableName(columns.source, columns.dataset);
   const existing = await connection.any(sql.type(attributeSchema)`
     SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'silver' AND c.relname = ${table} AND a.attnum > 0 AND NOT a.attisdropped`);
+    WHERE n.nspname = ${schema} AND c.relname = ${table} AND a.attnum > 0 AND NOT a.attisdropped`);
   if (existing.length === 0) {
-    for (const statement of buildCreateSilverTableSql(table, columns.columns)) {
+    for (const statement of buildCreateSilverTableSql(table, columns.columns, schema)) {
       await connection.query(sql.unsafe`${statement}`);
     }
     return { table, created: true, added: [] };
@@ -43,7 +43,7 @@ export async function ensureSilverTable(connection: CommonQueryMethods, columns:
   }
   const missing = [...columns.columns, ...AUDIT_COLUMNS].filter((column) => !types.has(column.name));
   for (const column of missing) {
-    await connection.query(sql.unsafe`${buildAddColumnSql(table, column)}`);
+    await connection.query(sql.unsafe`${buildAddColumnSql(table, column, schema)}`);
   }
   return { table, created: false, added: missing.map((column) => column.name) };
 }

@@ -15,7 +15,7 @@ const countsSchema = z.object({ inserted: z.bigint(), deleted: z.bigint() });
 export async function loadSilverInitial(tx: CommonQueryMethods, context: MergeContext): Promise<{ inserted: number; deleted: number }> {
   const names = silverIndexNames(context.table);
   await tx.query(sql.unsafe`ALTER TABLE ${context.target} DROP CONSTRAINT IF EXISTS ${sql.identifier([names.primaryKey])}`);
-  await tx.query(sql.unsafe`DROP INDEX IF EXISTS ${sql.identifier(['silver', names.current])}`);
+  await tx.query(sql.unsafe`DROP INDEX IF EXISTS ${sql.identifier([context.schema, names.current])}`);
   const counts = await tx.one(sql.type(countsSchema)`
     WITH inserted AS (
       INSERT INTO ${context.target} (${context.columns}, ${INSERT_AUDIT_COLUMNS})
@@ -26,8 +26,8 @@ export async function loadSilverInitial(tx: CommonQueryMethods, context: MergeCo
       RETURNING _is_deleted
     )
     SELECT count(*) FILTER (WHERE NOT _is_deleted) AS inserted, count(*) FILTER (WHERE _is_deleted) AS deleted FROM inserted`);
-  await tx.query(sql.unsafe`${buildPrimaryKeySql(context.table)}`);
-  await tx.query(sql.unsafe`${buildCurrentIndexSql(context.table)}`);
+  await tx.query(sql.unsafe`${buildPrimaryKeySql(context.table, context.schema)}`);
+  await tx.query(sql.unsafe`${buildCurrentIndexSql(context.table, context.schema)}`);
   await tx.query(sql.unsafe`ANALYZE ${context.target}`);
   return { inserted: Number(counts.inserted), deleted: Number(counts.deleted) };
 }

@@ -6,8 +6,12 @@ type Fragment = ReturnType<typeof sql.fragment>;
 /** What the statements of one merge share: tables, run, boundary, and column lists as SQL. */
 export type MergeContext = {
   readonly plan: DatasetColumns;
+  /** Schema of the target table: `silver`, or `replay` while a replay rebuilds the table. */
+  readonly schema: string;
   readonly table: string;
   readonly target: Fragment;
+  /** Where the run's rejects go: `platform.rejects`, or a replay's own table until it is swapped in. */
+  readonly rejectsTarget: Fragment;
   readonly stage: Fragment;
   readonly rejects: Fragment;
   readonly runId: string;
@@ -22,14 +26,16 @@ export type MergeContext = {
 };
 
 /** Builds the merge context; `hasDuplicates` switches the batch to its de-duplicated form. */
-export function createMergeContext(input: { plan: DatasetColumns; table: string; stageTable: string; rejectsTable: string; runId: string; boundaryAt: Date; hasDuplicates: boolean }): MergeContext {
+export function createMergeContext(input: { plan: DatasetColumns; schema?: string; table: string; stageTable: string; rejectsTable: string; rejectsTarget?: readonly [string, string]; runId: string; boundaryAt: Date; hasDuplicates: boolean }): MergeContext {
   const stage = sql.identifier(['staging', input.stageTable]);
   const names = input.plan.columns.map((column) => column.name);
   const columnsOf = (alias: string): Fragment => sql.fragment`${sql.join(names.map((name) => sql.identifier([alias, name])), sql.fragment`, `)}`;
   return {
     plan: input.plan,
+    schema: input.schema ?? 'silver',
     table: input.table,
-    target: sql.fragment`${sql.identifier(['silver', input.table])}`,
+    target: sql.fragment`${sql.identifier([input.schema ?? 'silver', input.table])}`,
+    rejectsTarget: sql.fragment`${sql.identifier([...(input.rejectsTarget ?? ['platform', 'rejects'])])}`,
     stage: sql.fragment`${stage}`,
     rejects: sql.fragment`${sql.identifier(['staging', input.rejectsTable])}`,
     runId: input.runId,

@@ -33,6 +33,12 @@ export type MergeSilverRecordsOptions = {
    * `max_delete_share`, not confirmed.
    */
   readonly deletions?: DeletionPolicy;
+  /**
+   * Where the merge writes: the silver table's schema and the rejects table. Default: `silver` and
+   * `platform.rejects`. A replay rebuilds a dataset in schema `replay` with its own rejects table, and
+   * swaps both in when every run is merged.
+   */
+  readonly into?: { readonly schema: string; readonly rejects: readonly [schema: string, table: string] };
   /** Postgres work_mem for the merge transaction (the hash join and aggregate). Default: `64MB`. */
   readonly workMem?: string;
   readonly log?: Logger;
@@ -75,6 +81,7 @@ export async function mergeSilverRecords(options: MergeSilverRecordsOptions): Pr
       deletions: { maxShare: options.dataset.dataset.max_delete_share, ...options.deletions },
       ...(options.boundaryAt === undefined ? {} : { boundaryAt: options.boundaryAt }),
       ...(options.beforeCommit === undefined ? {} : { beforeCommit: (tx, result) => options.beforeCommit!(tx, { ...result, timings: timings(result.mergeMs) }) }),
+      ...(options.into === undefined ? {} : { into: options.into }),
       ...(options.workMem === undefined ? {} : { workMem: options.workMem }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });

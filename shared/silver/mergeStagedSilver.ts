@@ -59,6 +59,12 @@ export type MergeStagedSilverOptions = {
   readonly deletions?: DeletionPolicy;
   /** Drop the run's staging (tables and platform.silver_staging row) in the transaction. Default: false. */
   readonly dropRunStaging?: boolean;
+  /**
+   * Where the merge writes: the silver table's schema and the rejects table. Default: `silver` and
+   * `platform.rejects`. A replay rebuilds a dataset in schema `replay` with its own rejects table, and
+   * swaps both in when every run is merged.
+   */
+  readonly into?: { readonly schema: string; readonly rejects: readonly [schema: string, table: string] };
   /** Postgres work_mem for the transaction. Default: `64MB`. */
   readonly workMem?: string;
   readonly log?: Logger;
@@ -92,17 +98,18 @@ async function countRejectedKeys(tx: CommonQueryMethods, batch: ReturnType<typeo
 export async function mergeStagedSilver(options: MergeStagedSilverOptions): Promise<StagedMergeResult> {
   const { plan, runId, staged } = options;
   const table = datasetTableName(plan.source, plan.dataset);
+  const schema = options.into?.schema ?? 'silver';
   const started = Date.now();
   await options.pool.query(sql.unsafe`ANALYZE ${sql.identifier(['staging', staged.stageTable])}`);
   return options.pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`SELECT set_config('work_mem', ${options.workMem ?? '64MB'}, true)`);
     // One merge per dataset at a time; readers are never blocked.
-    await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('silver_merge'), hashtext(${table}))`);
-    const ensured = await ensureSilverTable(tx, plan);
+    await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext('silver_merge'), hashtext(${schema === 'silver' ? table : `${schema}.${table}`}))`);
+    const ensured = await ensureSilverTable(tx, plan, schema);
     const boundaryAt = await fixRunBoundary(tx, runId, options.boundaryAt);
     const stage = sql.fragment`${sql.identifier(['staging', staged.stageTable])}`;
     const duplicates = await findDuplicateKeys(tx, stage, staged.searchAllDuplicates ? 'all' : staged.maybeDuplicates);
-    const context = createMergeContext({ plan, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
+    const context = createMergeContext({ plan, schema, table, stageTable: staged.stageTable, rejectsTable: staged.rejectsTable, ...(options.into === undefined ? {} : { rejectsTarget: options.into.rejects }), runId, boundaryAt, hasDuplicates: duplicates.keys > 0 });
     const empty = await tx.oneFirst(sql.type(z.object({ empty: z.boolean() }))`SELECT NOT EXISTS (SELECT 1 FROM ${context.target}) AS empty`);
     let counts: SilverCounts;
     if (empty) {

@@ -9,10 +9,10 @@ import type { MergeContext } from './mergeContext.ts';
  */
 export async function moveSilverRejects(tx: CommonQueryMethods, context: MergeContext): Promise<number> {
   const { source, dataset } = context.plan;
-  await tx.query(sql.unsafe`DELETE FROM platform.rejects WHERE run_id = ${context.runId} AND source = ${source} AND dataset = ${dataset} AND layer = 'silver'`);
+  await tx.query(sql.unsafe`DELETE FROM ${context.rejectsTarget} WHERE run_id = ${context.runId} AND source = ${source} AND dataset = ${dataset} AND layer = 'silver'`);
   return tx.oneFirst(sql.type(z.object({ moved: z.bigint() }))`
     WITH moved AS (
-      INSERT INTO platform.rejects (run_id, source, dataset, key, key_hash, column_name, value, reason, origin)
+      INSERT INTO ${context.rejectsTarget} (run_id, source, dataset, key, key_hash, column_name, value, reason, origin)
       SELECT ${context.runId}, ${source}, ${dataset}, key, key_hash, column_name, value, reason, origin
       FROM ${context.rejects} ORDER BY _seq
       RETURNING 1

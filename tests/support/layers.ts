@@ -14,7 +14,9 @@ import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
 import { loadBronze } from '#bronze/loadBronze.ts';
 import { createCopyIn, type CopyIn } from '#platform/db/createCopyIn.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
-import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
+import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
+import { createRawStore } from '#platform/raw/createRawStore.ts';
+import type { ObjectStore } from '#platform/raw/objectStore.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
 import { mergeSilver } from '#silver/mergeSilver.ts';
 import type { DeletionPolicy } from '#silver/guardDeletions.ts';
@@ -25,6 +27,8 @@ export type LayerHarness = {
   readonly db: TestDatabase;
   readonly mongo: TestMongo;
   readonly rawStore: RawStore;
+  /** The objects under the raw store (what a backup copies). */
+  readonly rawObjects: ObjectStore;
   readonly copyIn: CopyIn;
   /** Writes `records` as a run's raw parts and loads them into bronze (the run is created, left running). */
   readonly loadRun: (dataset: DatasetRef, records: readonly unknown[], options?: RunOptions) => Promise<{ runId: string; boundaryAt: Date }>;
@@ -57,7 +61,8 @@ export function day(n: number): Date {
 export async function createLayerHarness(): Promise<LayerHarness> {
   const [db, mongo] = await Promise.all([createTestDatabase(), createTestMongo()]);
   const root = await mkdtemp(path.join(os.tmpdir(), 'dp-layers-'));
-  const rawStore = createLocalRawStore(root);
+  const rawObjects = createFolderObjectStore(root);
+  const rawStore = createRawStore(rawObjects);
   const copyIn = createCopyIn(db.url);
   let runs = 0;
   const loadRun = async (dataset: DatasetRef, records: readonly unknown[], options: RunOptions): Promise<{ runId: string; boundaryAt: Date }> => {
@@ -81,6 +86,7 @@ export async function createLayerHarness(): Promise<LayerHarness> {
     db,
     mongo,
     rawStore,
+    rawObjects,
     copyIn,
     loadRun: (dataset, records, options = {}) => loadRun(dataset, records, options),
     runSnapshot: async (dataset, records, options = {}) => {

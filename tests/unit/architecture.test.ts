@@ -36,7 +36,7 @@ function forbiddenImports(file: string): string[] {
     });
 }
 
-for (const folder of ['shared', 'functions', 'template']) {
+for (const folder of ['shared', 'functions', 'template', 'faasd']) {
   test(`${folder}/ imports nothing from tools/, tests/ or bench/`, () => {
     const files = sourceFiles(folder);
     assert.ok(files.length > 0, `${folder}/ has TypeScript files`);

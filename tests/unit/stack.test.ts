@@ -23,7 +23,7 @@ test('stack.yml passes every OpenFaaS rule (provider, langs, handler folders, se
 });
 
 test('one function per connector kind and per layer step, each with its own folder and the node24-ts template', () => {
-  assert.equal(functions.map(([name]) => name).sort(), ['bronze', 'console', 'files', 'gold', 'orchestrator', 'rest', 'silver', 'ynab']);
+  assert.equal(functions.map(([name]) => name).sort(), ['backup', 'bronze', 'console', 'files', 'gold', 'orchestrator', 'rest', 'silver', 'ynab']);
   for (const [name, fn] of functions) {
     assert.is(fn.lang, 'node24-ts', name);
     assert.is(path.normalize(fn.handler!), path.normalize(`functions/${name}`), name);
@@ -32,8 +32,9 @@ test('one function per connector kind and per layer step, each with its own fold
   }
 });
 
-test('schedules: the orchestrator reconciles every minute, the connectors start pipelines, the layer steps and the console have none', () => {
+test('schedules: the orchestrator reconciles every minute, the connectors start pipelines, backups are requested nightly, the layer steps and the console have none', () => {
   assert.equal(stack.functions.orchestrator!.annotations, { topic: 'cron-function', schedule: '* * * * *' });
+  assert.equal(stack.functions.backup!.annotations, { topic: 'cron-function', schedule: '15 3 * * *' });
   for (const name of ['files', 'rest', 'ynab']) {
     assert.is(stack.functions[name]!.annotations.topic, 'cron-function', name);
     assert.type(stack.functions[name]!.annotations.schedule, 'string', name);
@@ -108,7 +109,7 @@ test('the template, its Dockerfile and the image entrypoint agree', () => {
 
 test('the faasd additions define the services the stack environment and docs name', () => {
   const faasd = parse(readFileSync(path.join(projectRoot, 'faasd', 'docker-compose.yaml'), 'utf8')) as { services: Record<string, unknown> };
-  assert.equal(Object.keys(faasd.services).sort(), ['ferretdb', 'postgres', 'seaweedfs']);
+  assert.equal(Object.keys(faasd.services).sort(), ['backup-agent', 'ferretdb', 'postgres', 'seaweedfs']);
   const cron = parse(readFileSync(path.join(projectRoot, 'cron', 'docker-compose.yaml'), 'utf8')) as { services: { 'cron-connector': { environment: string[] } } };
   assert.ok(cron.services['cron-connector'].environment.includes('gateway_url=http://gateway:8080'));
   const companion = (file: string): string[] => Object.keys((parse(readFileSync(path.join(projectRoot, file), 'utf8')) as { services: Record<string, unknown> }).services).sort();

@@ -4,11 +4,14 @@
  */
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
+import { backupCommand } from './commands/backup.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { replayCommand } from './commands/replay.ts';
+import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { secretsCommand } from './commands/secrets.ts';
@@ -28,6 +31,9 @@ const commands: Readonly<Record<string, Command>> = {
   status: statusCommand,
   secrets: secretsCommand,
   inbox: inboxCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  replay: replayCommand,
 };
 
 const defaultIo: CommandIo = {

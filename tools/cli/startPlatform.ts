@@ -13,6 +13,7 @@ import type { CommandIo } from './command.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { displayPath } from './displayPath.ts';
 import { formatFunctionLine } from './formatFunctionLine.ts';
+import { startLocalBackupAgent } from './startLocalBackupAgent.ts';
 import { openLogFiles } from './openLogFiles.ts';
 
 export type StartPlatformOptions = {
@@ -115,6 +116,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     await logs?.close();
     throw error;
   }
+  // Scheduled backups are a convenience locally: the platform runs without them when the agent cannot start.
+  const agentLine = (line: string): void => (logs === undefined ? io.err(`${timeOfDay()} backups    ${line}`) : logs.write('backups', `${timeOfDay()} ${line}`));
+  const stopAgent = await startLocalBackupAgent(env, agentLine).catch((error: unknown) => {
+    io.err(`${timeOfDay()} backups    agent not started: ${error instanceof Error ? error.message : String(error)}`);
+    return async () => undefined;
+  });
   const where = logs === undefined ? '' : `; logs in ${displayPath(logs.dir)}/<function>.log (--verbose shows them here)`;
   io.out(`gateway    ${gateway.url} serving ${gateway.functions.join(', ')}${options.schedules === false ? ' (schedules off)' : ''}${where}`);
   return {
@@ -125,6 +132,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await stopAgent();
       await gateway.close();
       await stopServices();
       await logs?.close();

@@ -20,7 +20,7 @@ export type FilesStores = {
 
 /** Opens the stores DP_INBOX_URL and DP_ARCHIVE_URL name. */
 export function openFilesStores(env: Pick<Env, 'inboxUrl' | 'archiveUrl' | 's3Endpoint' | 's3Region' | 's3Credentials'>): FilesStores {
-  return { inbox: openObjectStore(env.inboxUrl, 'DP_INBOX_URL', env), archive: openObjectStore(env.archiveUrl, 'DP_ARCHIVE_URL', env) };
+  return { inbox: openObjectStore(env.inboxUrl, env, 'DP_INBOX_URL'), archive: openObjectStore(env.archiveUrl, env, 'DP_ARCHIVE_URL') };
 }
 
 /** Key prefixes (ending in `/`) of one dataset in those stores. */

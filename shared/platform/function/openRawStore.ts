@@ -4,9 +4,10 @@ import { openObjectStore } from '../raw/openObjectStore.ts';
 import type { RawStore } from '../raw/rawStore.ts';
 
 /**
- * Opens the raw store named by DP_RAW_STORE_URL: `file:///folder` (the local gateway, tests) or
- * `s3://bucket/prefix`, the S3-compatible object store functions use on faasd (see openObjectStore).
+ * Opens the raw store named by DP_RAW_STORE_URL: `file:///folder` is the local-folder driver (the
+ * local gateway, tests); `s3://bucket/prefix` is the S3-compatible object store functions use on
+ * faasd, where they share no volume (DP_S3_ENDPOINT and the DP_S3_* key pair, usually secret files).
  */
 export function openRawStore(env: Pick<Env, 'rawStoreUrl' | 's3Endpoint' | 's3Region' | 's3Credentials'> = getEnv()): RawStore {
-  return createRawStore(openObjectStore(env.rawStoreUrl, 'DP_RAW_STORE_URL', env));
+  return createRawStore(openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL'));
 }

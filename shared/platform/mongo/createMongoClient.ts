@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoClient, MongoServerError, MongoNetworkError, MongoServerSelectionError, type Db } from 'mongodb';
 
 import { getEnv } from '../env.ts';
 import { PlatformError, TransientError } from '../errors.ts';
@@ -41,4 +41,14 @@ export async function createMongoClient(options: CreateMongoClientOptions = {}):
     throw translateMongoError(error);
   }
   return client;
+}
+
+/** Runs `routine` with the URL's database and always closes the client afterwards (operator commands: backup, restore, replay). */
+export async function withMongo<T>(routine: (db: Db, client: MongoClient) => Promise<T>, options: CreateMongoClientOptions = {}): Promise<T> {
+  const client = await createMongoClient(options);
+  try {
+    return await routine(client.db(), client);
+  } finally {
+    await client.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -14,6 +14,20 @@ export function createFolderObjectStore(root: string): ObjectStore {
       throw new ValidationError('raw.bad_key', `Raw key ${JSON.stringify(key)} points outside the raw store.`);
     }
     return resolved;
+  };
+
+  const list = async (prefix: string): Promise<string[]> => {
+    const dir = fileOf(prefix.endsWith('/') ? `${prefix}.` : prefix);
+    try {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
+        .map((entry) => path.relative(base, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+        .sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   };
 
   return {
@@ -36,18 +50,15 @@ export function createFolderObjectStore(root: string): ObjectStore {
       await rename(temporary, file);
     },
 
-    list: async (prefix) => {
-      const dir = fileOf(prefix.endsWith('/') ? `${prefix}.` : prefix);
-      try {
-        const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-        return entries
-          .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
-          .map((entry) => path.relative(base, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-          .sort();
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw error;
+    list,
+
+    listSizes: async (prefix) => {
+      const sized: { key: string; bytes: number }[] = [];
+      for (const key of await list(prefix)) {
+        const info = await stat(fileOf(key)).catch(() => undefined);
+        if (info !== undefined) sized.push({ key, bytes: info.size });
       }
+      return sized;
     },
 
     delete: async (keys) => {

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { ObjectStore } from './objectStore.ts';
-import { rawPartKey, rawRunPrefix, type RawManifest, type RawPart, type RawPartInfo, type RawRunRef, type RawStore } from './rawStore.ts';
+import { rawPartKey, rawRunPrefix, type RawManifest, type RawPart, type RawPartInfo, type RawRunRef, type RawStore, type RawUsage } from './rawStore.ts';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 const RUN_ID = /^[A-Za-z0-9_.-]+$/;
-const PART_FILE = /\/part-(\d{5})\.json$/;
+const PART_FILE = /\/part-(\d{5})\.json(\.gz)?$/;
 const RUN_KEY = /^raw\/[^/]+\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)\//;
+const GZ = '.gz';
 
 function assertSafeRun(run: RawRunRef): void {
   if (!RUN_ID.test(run.runId)) {
@@ -15,6 +21,9 @@ function assertSafeRun(run: RawRunRef): void {
 }
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A part's key as callers know it: always `…/part-<nnnnn>.json`, whether it is stored gzipped or not. */
+const logicalKey = (key: string): string => (key.endsWith(GZ) ? key.slice(0, -GZ.length) : key);
 
 function parsePart(key: string, bytes: Buffer): RawPart {
   try {
@@ -28,11 +37,38 @@ function parsePart(key: string, bytes: Buffer): RawPart {
 
 const infoOf = (key: string, part: number, records: number, bytes: Buffer): RawPartInfo => ({ key, part, records, bytes: bytes.length, sha256: sha256(bytes) });
 
-/** The raw layer over any object store: immutable parts, run manifests and retention. */
+/** The end of a run's start day (UTC), from its key; undefined for a key outside the run layout. */
+function runDayEnd(key: string): { readonly end: number; readonly runId: string } | undefined {
+  const match = RUN_KEY.exec(key);
+  if (match === null) return undefined;
+  return { end: Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1), runId: match[4] ?? '' };
+}
+
+/**
+ * The raw layer over any object store: immutable parts, run manifests and retention. A part that
+ * retention compressed is stored as `part-<nnnnn>.json.gz`; every reader sees it under its usual key.
+ */
 export function createRawStore(objects: ObjectStore): RawStore {
+  /** A part's bytes as written (uncompressed), whichever way it is stored; undefined when absent. */
+  const readBytes = async (key: string): Promise<Buffer | undefined> => {
+    const plain = await objects.get(key);
+    if (plain !== undefined) return plain;
+    const compressed = await objects.get(key + GZ);
+    return compressed === undefined ? undefined : gunzipAsync(compressed);
+  };
+
   const readManifest = async (run: RawRunRef): Promise<RawManifest | null> => {
     const bytes = await objects.get(`${rawRunPrefix(run)}/manifest.json`);
     return bytes === undefined ? null : (JSON.parse(bytes.toString('utf8')) as RawManifest);
+  };
+
+  const listPartKeys = async (run: RawRunRef): Promise<readonly string[]> => {
+    assertSafeRun(run);
+    const keys = new Set<string>();
+    for (const key of await objects.list(`${rawRunPrefix(run)}/`)) {
+      if (PART_FILE.test(key)) keys.add(logicalKey(key));
+    }
+    return [...keys].sort();
   };
 
   const listParts = async (run: RawRunRef): Promise<RawPartInfo[]> => {
@@ -41,19 +77,24 @@ export function createRawStore(objects: ObjectStore): RawStore {
     // are read. Reading every part again at each checkpoint made a large run's checkpoints ever slower.
     const known = new Map(((await readManifest(run))?.parts ?? []).map((info) => [info.key, info]));
     const infos: RawPartInfo[] = [];
-    for (const key of await objects.list(`${rawRunPrefix(run)}/`)) {
-      const match = PART_FILE.exec(key);
-      if (match === null) continue;
+    for (const key of await listPartKeys(run)) {
       const listed = known.get(key);
       if (listed !== undefined) {
         infos.push(listed);
         continue;
       }
-      const bytes = await objects.get(key);
+      const bytes = await readBytes(key);
       if (bytes === undefined) continue;
-      infos.push(infoOf(key, Number(match[1]), parsePart(key, bytes).records.length, bytes));
+      infos.push(infoOf(key, Number(PART_FILE.exec(key)?.[1]), parsePart(key, bytes).records.length, bytes));
     }
     return infos.sort((a, b) => a.part - b.part);
+  };
+
+  const sizes = async (prefix: string): Promise<readonly { readonly key: string; readonly bytes: number }[]> => {
+    if (objects.listSizes !== undefined) return objects.listSizes(prefix);
+    const result: { key: string; bytes: number }[] = [];
+    for (const key of await objects.list(prefix)) result.push({ key, bytes: (await objects.get(key))?.length ?? 0 });
+    return result;
   };
 
   return {
@@ -65,7 +106,7 @@ export function createRawStore(objects: ObjectStore): RawStore {
         throw new ValidationError('raw.bad_part', `Part number ${part} must be a whole number from 0 to 99999.`);
       }
       const key = rawPartKey(run, part);
-      const existing = await objects.get(key);
+      const existing = await readBytes(key);
       if (existing !== undefined) {
         const previous = parsePart(key, existing);
         if (JSON.stringify(previous.records) !== JSON.stringify(records)) {
@@ -100,9 +141,10 @@ export function createRawStore(objects: ObjectStore): RawStore {
     },
 
     listParts,
+    listPartKeys,
 
     readPart: async (key) => {
-      const bytes = await objects.get(key);
+      const bytes = await readBytes(logicalKey(key));
       if (bytes === undefined) {
         throw new ValidationError('raw.part_missing', `Raw part ${key} does not exist in ${objects.location}.`, { context: { key } });
       }
@@ -114,16 +156,50 @@ export function createRawStore(objects: ObjectStore): RawStore {
       const doomed: string[] = [];
       const runs = new Set<string>();
       for (const key of keys) {
-        const match = RUN_KEY.exec(key);
-        if (match === null) continue;
-        const dayEnd = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1);
-        if (dayEnd <= before.getTime()) {
+        const run = runDayEnd(key);
+        if (run !== undefined && run.end <= before.getTime()) {
           doomed.push(key);
-          runs.add(match[4] ?? '');
+          runs.add(run.runId);
         }
       }
       await objects.delete(doomed);
       return [...runs].sort();
+    },
+
+    compressRunsBefore: async (source, dataset, before) => {
+      let files = 0;
+      let bytesBefore = 0;
+      let bytesAfter = 0;
+      for (const key of await objects.list(`raw/${source}/${dataset}/`)) {
+        const run = runDayEnd(key);
+        if (run === undefined || run.end > before.getTime() || !key.endsWith('.json') || !PART_FILE.test(key)) continue;
+        const bytes = await objects.get(key);
+        if (bytes === undefined) continue;
+        const compressed = await gzipAsync(bytes, { level: 9 });
+        // Written before the plain file goes: a reader finds one of the two at every moment.
+        await objects.put(key + GZ, compressed);
+        await objects.delete([key]);
+        files += 1;
+        bytesBefore += bytes.length;
+        bytesAfter += compressed.length;
+      }
+      return { files, bytesBefore, bytesAfter };
+    },
+
+    measure: async (source, dataset) => {
+      const usage = { runs: 0, files: 0, bytes: 0, compressedFiles: 0, compressedBytes: 0 };
+      const runs = new Set<string>();
+      for (const entry of await sizes(`raw/${source}/${dataset}/`)) {
+        const run = runDayEnd(entry.key);
+        if (run !== undefined) runs.add(run.runId);
+        usage.files += 1;
+        usage.bytes += entry.bytes;
+        if (entry.key.endsWith(GZ)) {
+          usage.compressedFiles += 1;
+          usage.compressedBytes += entry.bytes;
+        }
+      }
+      return { ...usage, runs: runs.size } satisfies RawUsage;
     },
   };
 }

@@ -64,6 +64,22 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     throw new PlatformError('raw.s3_refused', message, { context: { status: response.status, code } });
   };
 
+  /** ListObjectsV2, every page: each key under the prefix with its size, sorted by key. */
+  const listObjects = async (listPrefix: string): Promise<{ key: string; bytes: number }[]> => {
+    const objects: { key: string; bytes: number }[] = [];
+    let token: string | undefined;
+    do {
+      const query: Record<string, string> = { 'list-type': '2', prefix: prefix + listPrefix };
+      if (token !== undefined) query['continuation-token'] = token;
+      const response = await request('GET', undefined, query);
+      if (!response.ok) return fail(response, `LIST ${listPrefix}`);
+      const page = readS3ListPage(await response.text(), endpoint.origin);
+      page.keys.forEach((key, index) => objects.push({ key: key.slice(prefix.length), bytes: page.sizes[index] ?? 0 }));
+      token = page.nextToken;
+    } while (token !== undefined);
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  };
+
   return {
     location: `s3://${options.bucket}/${prefix}`,
 
@@ -83,20 +99,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       await response.body?.cancel();
     },
 
-    list: async (listPrefix) => {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const query: Record<string, string> = { 'list-type': '2', prefix: prefix + listPrefix };
-        if (token !== undefined) query['continuation-token'] = token;
-        const response = await request('GET', undefined, query);
-        if (!response.ok) return fail(response, `LIST ${listPrefix}`);
-        const page = readS3ListPage(await response.text(), endpoint.origin);
-        keys.push(...page.keys.map((key) => key.slice(prefix.length)));
-        token = page.nextToken;
-      } while (token !== undefined);
-      return keys.sort();
-    },
+    list: async (listPrefix) => (await listObjects(listPrefix)).map((object) => object.key),
+
+    listSizes: (listPrefix) => listObjects(listPrefix),
 
     delete: async (keys) => {
       for (const key of keys) {

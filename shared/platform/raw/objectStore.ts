@@ -14,6 +14,8 @@ export type ObjectStore = {
   readonly list: (prefix: string) => Promise<readonly string[]>;
   /** Deletes the keys; missing keys are ignored. */
   readonly delete: (keys: readonly string[]) => Promise<void>;
+  /** Every key under `prefix` with its size in bytes, when the driver can tell without reading the objects. */
+  readonly listSizes?: (prefix: string) => Promise<readonly { readonly key: string; readonly bytes: number }[]>;
 };
 
 /** Where a key of a store is, for messages: `s3://bucket/prefix/key`, `file:///folder/key`. */

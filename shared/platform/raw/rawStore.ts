@@ -66,10 +66,27 @@ export type RawStore = {
   readonly readManifest: (run: RawRunRef) => Promise<RawManifest | null>;
   /** The parts written for a run, in part order (whether or not a manifest lists them). */
   readonly listParts: (run: RawRunRef) => Promise<readonly RawPartInfo[]>;
-  /** Reads and parses one part by key; a file that does not parse is a ValidationError naming the key. */
+  /** The keys of a run's parts, sorted, without reading them. */
+  readonly listPartKeys: (run: RawRunRef) => Promise<readonly string[]>;
+  /** Reads and parses one part by key (gzipped or not); a file that does not parse is a ValidationError naming the key. */
   readonly readPart: (key: string) => Promise<RawPart>;
   /** Deletes the runs of a dataset that started before `before`; returns the run ids removed. */
   readonly deleteRunsBefore: (source: string, dataset: string, before: Date) => Promise<readonly string[]>;
+  /** Gzips the part files of the runs of a dataset that started on days before `before` (`part-<nnnnn>.json.gz`). */
+  readonly compressRunsBefore: (source: string, dataset: string, before: Date) => Promise<{ readonly files: number; readonly bytesBefore: number; readonly bytesAfter: number }>;
+  /** How much of the store a dataset uses. */
+  readonly measure: (source: string, dataset: string) => Promise<RawUsage>;
+};
+
+/** A dataset's share of the raw store. */
+export type RawUsage = {
+  readonly runs: number;
+  /** Files (parts and manifests), compressed ones included. */
+  readonly files: number;
+  readonly bytes: number;
+  /** Part files gzipped by retention, and their bytes (included above). */
+  readonly compressedFiles: number;
+  readonly compressedBytes: number;
 };
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');

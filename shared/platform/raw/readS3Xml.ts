@@ -3,13 +3,14 @@ import { z } from 'zod';
 
 import { PlatformError } from '../errors.ts';
 
-/** One page of a ListObjectsV2 answer: the keys, and the token of the next page when there is one. */
-export type S3ListPage = { readonly keys: readonly string[]; readonly nextToken: string | undefined };
+/** One page of a ListObjectsV2 answer: the keys (with their sizes), and the token of the next page when there is one. */
+export type S3ListPage = { readonly keys: readonly string[]; readonly sizes: readonly number[]; readonly nextToken: string | undefined };
 
 const listPageSchema = z
   .object({
     root: z.literal('ListBucketResult'),
     keys: z.array(z.string()),
+    sizes: z.array(z.coerce.number().int().nonnegative()),
     isTruncated: z.enum(['true', 'false']),
     nextToken: z.string().min(1).optional(),
   })
@@ -36,6 +37,7 @@ export function readS3ListPage(xml: string, endpoint: string): S3ListPage {
       : {
           root: root.name,
           keys: childElements(root, 'Contents').map((contents) => childText(contents, 'Key')),
+          sizes: childElements(root, 'Contents').map((contents) => childText(contents, 'Size') ?? '0'),
           isTruncated: childText(root, 'IsTruncated'),
           nextToken: childText(root, 'NextContinuationToken'),
         },
@@ -45,7 +47,7 @@ export function readS3ListPage(xml: string, endpoint: string): S3ListPage {
       context: { endpoint, body: xml.slice(0, 200) },
     });
   }
-  return { keys: page.data.keys, nextToken: page.data.isTruncated === 'true' ? page.data.nextToken : undefined };
+  return { keys: page.data.keys, sizes: page.data.sizes, nextToken: page.data.isTruncated === 'true' ? page.data.nextToken : undefined };
 }
 
 /** The `<Code>` of an S3 error answer (`NoSuchBucket`, `SignatureDoesNotMatch`…), or undefined when the body is not one. */

@@ -40,12 +40,12 @@ up('brings the platform up in the foreground (--verbose: with the function logs)
     assert.match(out, /services\s+postgres configured, mongodb configured/);
     assert.match(out, /migrations\s+applied \d+: 0001_create_schemas\.sql … \d{4}_\w+\.sql/);
     assert.match(out, /catalog\s+metadata: synced as metadata version 1/);
-    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold, console \\(schedules off\\)$`, 'm'));
+    assert.match(out, new RegExp(`gateway\\s+http://127\\.0\\.0\\.1:${port} serving orchestrator, files, rest, ynab, bronze, silver, gold, console, backup \\(schedules off\\)$`, 'm'));
 
     assert.is((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
     const listed = await fetch(`http://127.0.0.1:${port}/system/functions`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
     assert.is(listed.status, 200);
-    assert.is(((await listed.json()) as unknown[]).length, 8);
+    assert.is(((await listed.json()) as unknown[]).length, 9);
     // the console, behind the gateway's own credentials
     const consoleLine = /^console\s+(http:\S+) — .*\(user admin, password: DP_GATEWAY_PASSWORD\)$/m.exec(out);
     assert.ok(consoleLine !== null, out);
@@ -58,6 +58,7 @@ up('brings the platform up in the foreground (--verbose: with the function logs)
     assert.is(versions, 1n);
     assert.match(dp.stderr(), /gateway\s+gateway\.listening url=http:\/\/127\.0\.0\.1:\d+/, 'gateway logs are readable lines, not JSON');
     assert.match(dp.stderr(), /orchestrator function\.listening port=\d+/);
+    assert.match(dp.stderr(), /backups\s+backup_agent\.ready target=file:\/\/\S+\/backups poll_ms=15000/, `the backup agent runs inside dp up\n${dp.stderr()}`);
   } finally {
     dp.child.kill('SIGINT');
   }

@@ -84,7 +84,7 @@ compose("faasd's compose file with the project's services appended by the guide'
   }
   const result = check(context, ['faasd', merged]);
   assert.ok(result.ok, result.out);
-  assert.match(result.out, 'cron-connector, ferretdb, gateway, nats, postgres, queue-worker, seaweedfs');
+  assert.match(result.out, 'backup-agent, cron-connector, ferretdb, gateway, nats, postgres, queue-worker, seaweedfs');
 });
 
 compose('faasd rules the checker enforces: a non-root service cannot read the root-only secrets (the postgres uid 70 bug), volumes are bind mounts', (context) => {

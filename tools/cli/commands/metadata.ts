@@ -3,16 +3,21 @@ import path from 'node:path';
 import { withPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { getEnv } from '#platform/env.ts';
+import { previewMetadataChanges } from '#metadata/catalog/previewMetadataChanges.ts';
 import { syncMetadata, type SyncResult } from '#metadata/catalog/syncMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import { validateMetadata, type MetadataValidation } from '#metadata/validateMetadata.ts';
 import { parseArgs, type Command, type CommandIo } from '../command.ts';
+import { formatChangePreview } from '../formatChangePreview.ts';
 
 const USAGE = [
   'dp metadata validate [dir] [--json]   check every source and gold model file; exit 1 on any error',
-  'dp metadata sync [dir] [--json]       migrate, validate, then write the metadata into the Postgres catalog',
+  'dp metadata sync [dir] [--json] [--dry-run]',
+  '                                      migrate, validate, say what the changes do to silver (and which',
+  '                                      `dp replay` a change calls for), then write the metadata into the catalog;',
+  '                                      --dry-run says it and writes nothing',
   '',
   'dir defaults to DP_METADATA_DIR (the project\'s metadata/ folder). See docs/metadata.md.',
 ];
@@ -79,7 +84,7 @@ function describeSync(result: SyncResult, shown: string): string[] {
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const [action, folder, ...extra] = positional;
-  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json');
+  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json' && !(flag === 'dry-run' && action === 'sync'));
   if ((action !== 'validate' && action !== 'sync') || extra.length > 0 || unknownFlags.length > 0) {
     io.err(unknownFlags.length > 0 ? `dp metadata: unknown option --${unknownFlags[0]}` : `dp metadata: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` \`${action}\``}`);
     io.err(USAGE.join('\n'));
@@ -108,13 +113,26 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
   }
   const url = getEnv().databaseUrl;
   await migrateDatabase({ url, onApplied: (name) => io.err(`applied migration ${name}`) });
-  const result = await withPool((pool) => syncMetadata(pool, metadata), { url });
+  const dryRun = flags.has('dry-run');
+  // What the changes do to silver is said before anything is written: a sync that is then refused has said why.
+  const { changes, result } = await withPool(
+    async (pool) => {
+      const previews = await previewMetadataChanges(pool, metadata);
+      if (!json) {
+        for (const line of formatMetadataIssues(validation.issues, shown)) io.out(line);
+        for (const line of formatChangePreview(previews, shown)) io.out(line);
+      }
+      return { changes: previews, result: dryRun ? null : await syncMetadata(pool, metadata) };
+    },
+    { url },
+  );
   if (json) {
-    io.out(JSON.stringify({ ...summarise(validation, shown), synced: true, ...result }, null, 2));
+    io.out(JSON.stringify({ ...summarise(validation, shown), synced: result !== null, changes, ...(result ?? {}) }, null, 2));
     return 0;
   }
-  for (const line of formatMetadataIssues(validation.issues, shown)) {
-    io.out(line);
+  if (result === null) {
+    io.out(`${shown}: dry run — nothing written${changes.length === 0 ? '; no dataset already in the catalog changes' : ''}`);
+    return 0;
   }
   for (const line of describeSync(result, shown)) {
     io.out(line);

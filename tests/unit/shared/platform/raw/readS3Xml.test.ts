@@ -8,12 +8,12 @@ const page = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<ListBuc
 
 test('keys come back exactly as stored: entities and character references decoded, spaces and leading zeros kept', () => {
   const xml = page('<IsTruncated>false</IsTruncated><Contents><Key>raw/it&#39;s &amp; &lt;x&gt;.json</Key><Size>2</Size></Contents><Contents><Key> 00123 </Key></Contents>');
-  assert.equal(readS3ListPage(xml, 'http://s3'), { keys: ["raw/it's & <x>.json", ' 00123 '], nextToken: undefined });
+  assert.equal(readS3ListPage(xml, 'http://s3'), { keys: ["raw/it's & <x>.json", ' 00123 '], sizes: [2, 0], nextToken: undefined });
 });
 
 test('a truncated page gives the token of the next one; an empty page has no keys', () => {
-  assert.equal(readS3ListPage(page('<IsTruncated>true</IsTruncated><Contents><Key>a</Key></Contents><NextContinuationToken>t&amp;1</NextContinuationToken>'), 'http://s3'), { keys: ['a'], nextToken: 't&1' });
-  assert.equal(readS3ListPage(page('<KeyCount>0</KeyCount><IsTruncated>false</IsTruncated>'), 'http://s3'), { keys: [], nextToken: undefined });
+  assert.equal(readS3ListPage(page('<IsTruncated>true</IsTruncated><Contents><Key>a</Key></Contents><NextContinuationToken>t&amp;1</NextContinuationToken>'), 'http://s3'), { keys: ['a'], sizes: [0], nextToken: 't&1' });
+  assert.equal(readS3ListPage(page('<KeyCount>0</KeyCount><IsTruncated>false</IsTruncated>'), 'http://s3'), { keys: [], sizes: [], nextToken: undefined });
 });
 
 test('an answer that is not a listing is an error naming the endpoint, not an empty list', () => {
