@@ -49,6 +49,13 @@ function runDayEnd(key: string): { readonly end: number; readonly runId: string 
  * retention compressed is stored as `part-<nnnnn>.json.gz`; every reader sees it under its usual key.
  */
 export function createRawStore(objects: ObjectStore): RawStore {
+  // What this store wrote or read about a part: parts are immutable, so it stays true (a function process keeps
+  // its store across invocations; a new one learns it from the run's manifest).
+  const written = new Map<string, RawPartInfo>();
+  const remember = (info: RawPartInfo): RawPartInfo => {
+    written.set(info.key, info);
+    return info;
+  };
   /** A part's bytes as written (uncompressed), whichever way it is stored; undefined when absent. */
   const readBytes = async (key: string): Promise<Buffer | undefined> => {
     const plain = await objects.get(key);
@@ -73,12 +80,13 @@ export function createRawStore(objects: ObjectStore): RawStore {
 
   const listParts = async (run: RawRunRef): Promise<RawPartInfo[]> => {
     assertSafeRun(run);
-    // Parts are immutable, so what the manifest already says about a part stays true: only parts written since
-    // are read. Reading every part again at each checkpoint made a large run's checkpoints ever slower.
+    // Parts are immutable, so what the manifest (or this store, when it wrote the part) already says about a part
+    // stays true: only parts neither knows are read. Reading every part again at each checkpoint made a large
+    // run's checkpoints ever slower, past the function's exec_timeout.
     const known = new Map(((await readManifest(run))?.parts ?? []).map((info) => [info.key, info]));
     const infos: RawPartInfo[] = [];
     for (const key of await listPartKeys(run)) {
-      const listed = known.get(key);
+      const listed = known.get(key) ?? written.get(key);
       if (listed !== undefined) {
         infos.push(listed);
         continue;
@@ -112,12 +120,12 @@ export function createRawStore(objects: ObjectStore): RawStore {
         if (JSON.stringify(previous.records) !== JSON.stringify(records)) {
           throw new ConflictError('raw.part_conflict', `Raw part ${key} already holds different records; raw files are immutable. Start a new run instead of rewriting this one.`, { context: { key } });
         }
-        return infoOf(key, part, previous.records.length, existing);
+        return remember(infoOf(key, part, previous.records.length, existing));
       }
       const body: RawPart = { source: run.source, dataset: run.dataset, run_id: run.runId, part, received_at: new Date().toISOString(), ...(origin === undefined ? {} : { origin }), records };
       const bytes = Buffer.from(JSON.stringify(body));
       await objects.put(key, bytes);
-      return infoOf(key, part, records.length, bytes);
+      return remember(infoOf(key, part, records.length, bytes));
     },
 
     writeManifest: async (run, complete) => {
