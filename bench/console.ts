@@ -1,12 +1,13 @@
 /**
- * Console benchmark: `npm run bench:console [-- --runs 10000 --silver-rows 100000 --requests 30]`
+ * Console benchmark: `npm run bench:console [-- --runs 10000 --silver-rows 100000 --requests 30 --keep]`
  *
  * Fills a throwaway database the way the platform does — the shipped metadata synced into the catalog, runs of
  * every dataset and gold model over the last 30 days written through the run store (steps with counts, some
  * retries and failures, skipped triggers), eight stored log lines per run, and silver.bank__transactions merged
  * by the real merge — then serves the console through the template's HTTP server and times each page as a
  * browser asks for it (basic auth, the whole body read). Prints median, p95 and the slowest of N requests per
- * page after a warm-up. Services are found or started like the test runner does; the database is dropped at the end.
+ * page after a warm-up. Services are found or started like the test runner does; the database is dropped at the end
+ * (`--keep` leaves it, and prints its name, to look at the queries with EXPLAIN).
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '10000' },
     'silver-rows': { type: 'string', default: '100000' },
     requests: { type: 'string', default: '30' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const totalRuns = Number(args.runs);
@@ -151,7 +153,12 @@ async function main(): Promise<void> {
     const transactionsRef = { source: metadata.sources.find((source) => source.source === 'bank')!, dataset: metadata.sources.find((source) => source.source === 'bank')!.datasets.find((dataset) => dataset.name === 'transactions')! };
     const mergeRun = 'bench-silver-merge';
     await insertActiveRun(pool, { runId: mergeRun, kind: 'dataset', source: 'bank', dataset: 'transactions', load: 'full', trigger: 'manual', triggerDetail: {}, metadataVersion: versionId }, new Date());
-    await mergeSilverRecords({ pool, copyIn: createCopyIn(url.toString()), dataset: transactionsRef, runId: mergeRun, batches: transactions() });
+    // as the silver step does it: claim the chunk, merge, record the outcome (the console's rows over time read it)
+    const mergeKey = { runId: mergeRun, step: 'silver' as const, chunk: 0 };
+    await insertDispatchedStep(pool, { ...mergeKey, functionName: 'silver', notBefore: null }, new Date());
+    const claimed = await claimStep(pool, mergeKey, 70_000);
+    const merged = await mergeSilverRecords({ pool, copyIn: createCopyIn(url.toString()), dataset: transactionsRef, runId: mergeRun, batches: transactions() });
+    await recordStepSuccess(pool, mergeKey, { attempt: claimed?.attempt ?? 1, durationMs: 0, finishedAt: new Date(), outcome: { status: 'done', unchanged: false, counts: merged.counts, detail: {} } });
     await finishRun(pool, mergeRun, { status: 'succeeded' }, new Date());
     process.stdout.write(`merged silver.bank__transactions in ${((performance.now() - began) / 1000).toFixed(1)} s\n\n`);
 
@@ -199,7 +206,8 @@ async function main(): Promise<void> {
     for (const row of rows) process.stdout.write(`${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')}\n`);
   } finally {
     await pool.end();
-    await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    if (args.keep) process.stdout.write(`\nkept the database: ${url.toString()}\n`);
+    else await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
   }
 }
 

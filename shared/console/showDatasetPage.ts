@@ -8,12 +8,12 @@ import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, renderFact, formatAgo, formatCount, formatTime } from './consoleFormat.ts';
 import { describeFreshness } from './describeFreshness.ts';
 import { html, type Html } from './html.ts';
-import { countSilverVersions } from './queries/countSilverVersions.ts';
+import { readSilverSummary } from '#silver/readSilverSummary.ts';
 import { listConsoleRuns } from './listConsoleRuns.ts';
 import { readTargetStates } from './readTargetStates.ts';
 import { selectKeyHistory } from './queries/selectKeyHistory.ts';
 import { selectRejects } from './queries/selectRejects.ts';
-import { selectRowsOverTime } from './queries/selectRowsOverTime.ts';
+import { readRowsOverTime } from './readRowsOverTime.ts';
 import { renderKeyHistory } from './renderKeyHistory.ts';
 import { renderRowsChart } from './renderRowsChart.ts';
 import { effectiveSchedule, renderFreshness } from './showDatasetsPage.ts';
@@ -35,9 +35,8 @@ export async function showDatasetPage(context: ConsoleContext, source: string, d
   const ref = { source: catalog.source, dataset: catalog.dataset };
   const plan = resolveDatasetColumns(ref);
   const table = datasetTableName(source, dataset);
-  const [counts, points, runs, rejects, stateOf, version, schedules] = await Promise.all([
-    countSilverVersions(context.pool, table),
-    selectRowsOverTime(context.pool, table),
+  const [counts, runs, rejects, stateOf, version, schedules] = await Promise.all([
+    readSilverSummary(context.pool, source, { name: dataset, key: [] }),
     listConsoleRuns(context.pool, { source, dataset, limit: 20 }),
     selectRejects(context.pool, { source, dataset, limit: 50 }),
     readTargetStates(context.pool),
@@ -45,6 +44,7 @@ export async function showDatasetPage(context: ConsoleContext, source: string, d
     context.functionSchedules(),
   ]);
   const state = stateOf('dataset', source, dataset);
+  const points = counts === null ? [] : await readRowsOverTime(context.pool, source, dataset, counts.current);
   const schedule = effectiveSchedule(catalog.dataset.trigger?.schedule ?? null, catalog.source.connector, schedules);
 
   const keyValues = plan.key.map((column) => ({ column, value: queryText(query, `key.${column.name}`) }));

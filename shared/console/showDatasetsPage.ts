@@ -7,7 +7,7 @@ import type { ConsoleContext } from './consoleContext.ts';
 import { consolePath, formatAgo, formatCount, formatTime, formatUntil, statusBadge } from './consoleFormat.ts';
 import { describeFreshness, type Freshness } from './describeFreshness.ts';
 import { html, type Html } from './html.ts';
-import { countSilverVersions } from './queries/countSilverVersions.ts';
+import { readSilverSummary } from '#silver/readSilverSummary.ts';
 import { readTargetStates } from './readTargetStates.ts';
 import { selectDatasetFacts } from './queries/selectDatasetFacts.ts';
 
@@ -37,7 +37,7 @@ export async function showDatasetsPage(context: ConsoleContext): Promise<{ reado
     context.functionSchedules(),
     readTargetStates(context.pool),
   ]);
-  const counts = await Promise.all(datasets.map((row) => countSilverVersions(context.pool, datasetTableName(row.source, row.dataset))));
+  const counts = await Promise.all(datasets.map((row) => readSilverSummary(context.pool, row.source, { name: row.dataset, key: [] })));
   const goldRows = await Promise.all(models.map((row) => countGoldRows(context.pool, row.model)));
   const body = html`<h1>Datasets</h1>
 <p class="muted small">Metadata version in force: ${version === null ? 'none (run dp metadata sync)' : html`<b>${version.versionId}</b> (hash ${version.hash.slice(0, 12)}, synced ${formatTime(version.syncedAt)} UTC)`}${schedules.ok ? '' : html` · function schedules unknown: ${schedules.reason}`}</p>

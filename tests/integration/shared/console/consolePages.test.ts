@@ -9,6 +9,9 @@ import * as assert from 'uvu/assert';
 import { createConsoleHandler } from '#console/createConsoleHandler.ts';
 import type { FunctionSchedules } from '#console/consoleContext.ts';
 import { saveInvocationLogs } from '#pipeline/logs/saveInvocationLogs.ts';
+import { claimStep } from '#pipeline/runStore/claimStep.ts';
+import { insertDispatchedStep } from '#pipeline/runStore/insertDispatchedStep.ts';
+import { recordStepSuccess } from '#pipeline/runStore/recordStepSuccess.ts';
 import { sql } from '#platform/db/sql.ts';
 import { escapeHtml } from '#console/html.ts';
 import type { FunctionHandler } from '#template/functionContract.ts';
@@ -59,8 +62,16 @@ test.before(async (context) => {
   await syncTestMetadata(pool, METADATA);
   const dataset = makeDataset('shop', DATASET);
   // two snapshots: the hostile key's note changes (two versions); a hostile amount does not cast (a reject)
-  await context.h.runSnapshot(dataset, [{ order_id: HOSTILE_KEY, note: SCRIPT, amount: '10.50' }, { order_id: 'K-2', note: 'plain', amount: '3' }]);
-  await context.h.runSnapshot(dataset, [{ order_id: HOSTILE_KEY, note: IMG, amount: '11' }, { order_id: 'K-2', note: 'plain', amount: IMG }]);
+  // each merge's outcome recorded as the silver step records it (the rows over time are read from these)
+  const snapshot = async (runId: string, records: readonly unknown[]) => {
+    const merged = await context.h.runSnapshot(dataset, records, { runId });
+    const key = { runId, step: 'silver' as const, chunk: 0 };
+    await insertDispatchedStep(pool, { ...key, functionName: 'silver', notBefore: null }, new Date());
+    const claimed = await claimStep(pool, key, 70_000);
+    await recordStepSuccess(pool, key, { attempt: claimed!.attempt, durationMs: 5, finishedAt: new Date(), outcome: { status: 'done', unchanged: false, counts: merged.counts, detail: {} } });
+  };
+  await snapshot('snap-1', [{ order_id: HOSTILE_KEY, note: SCRIPT, amount: '10.50' }, { order_id: 'K-2', note: 'plain', amount: '3' }, { order_id: 'K-3', note: 'gone next time', amount: '1' }]);
+  await snapshot('snap-2', [{ order_id: HOSTILE_KEY, note: IMG, amount: '11' }, { order_id: 'K-2', note: 'plain', amount: IMG }]);
   // a failed run whose error message and log lines quote hostile input
   context.failedRun = 'run-failed-1';
   await pool.query(sql.unsafe`
@@ -134,6 +145,8 @@ test('a dataset page: counts, rows over time, the two versions of a hostile key,
   assert.is(status, 200);
   assert.match(text, /Current rows<\/div><div class="value">2</);
   assert.match(text, /aria-label="Rows after each run/);
+  const columns = [...text.matchAll(/<title>[^<]*run (snap-\d)[^<]*: (\d+) rows after/g)].map((match) => `${match[1]}:${match[2]}`);
+  assert.equal(columns, ['snap-1:3', 'snap-2:2'], 'three live rows after the first snapshot, two after the second deleted K-3');
   assert.match(text, /: 2 versions<\/h3>/);
   assert.ok(text.includes(escapeHtml(SCRIPT)) && text.includes(escapeHtml(IMG)), 'both versions of the note, escaped');
   assert.match(text, /closed<\/td>/);
