@@ -17,3 +17,8 @@ export type ObjectStore = {
   /** Every key under `prefix` with its size in bytes, when the driver can tell without reading the objects. */
   readonly listSizes?: (prefix: string) => Promise<readonly { readonly key: string; readonly bytes: number }[]>;
 };
+
+/** Where a key of a store is, for messages: `s3://bucket/prefix/key`, `file:///folder/key`. */
+export function objectLocation(store: Pick<ObjectStore, 'location'>, key: string): string {
+  return `${store.location.replace(/\/+$/, '')}/${key}`;
+}
