@@ -1,8 +1,8 @@
 /**
  * The files connector on a large CSV export: generates a file of `--mb` megabytes (default 1024), extracts it
- * into a local raw store in chunks of `--chunk-seconds` (default 40, the step budget), each chunk a fresh
+ * from a folder inbox (the same ranged reads as an S3 inbox) into a local raw store in chunks of `--chunk-seconds` (default 40, the step budget), each chunk a fresh
  * extract call resumed from the previous checkpoint (a byte offset), and reports records per second, MB per
- * second and the process's peak RSS. Needs Postgres for the import ledger (found or started like the tests);
+ * second, the process's peak RSS and the machine's load average. Needs Postgres for the import ledger (found or started like the tests);
  * works in its own throwaway database and temporary folder.
  *
  *   npm run bench:files
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     const rows = Number(child.stdout.toString().trim());
     const size = (await stat(file)).size;
     const rssBefore = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(`files extract benchmark: ${(size / 1024 / 1024).toFixed(0)} MB, ${rows.toLocaleString('en-US')} rows, chunks of ${chunkMs / 1000} s, Node ${process.version}\n`);
+    const load = (): string => os.loadavg().map((value) => value.toFixed(2)).join(' ');
+    process.stdout.write(`files extract benchmark: ${(size / 1024 / 1024).toFixed(0)} MB, ${rows.toLocaleString('en-US')} rows, chunks of ${chunkMs / 1000} s, Node ${process.version}, ${os.cpus().length} cores, load average ${load()}\n`);
 
     const dataset = datasetSchema.parse({ name: 'items', load: 'full', key: ['id'], columns: [{ name: 'id', type: 'bigint' }, { name: 'booked', type: 'date' }, { name: 'amount', type: 'numeric' }, { name: 'counterparty', type: 'text' }, { name: 'memo', type: 'text' }], extract: { format: 'csv' } });
     const ref: DatasetRef = { source: sourceSchema.parse({ source: 'bench', connector: 'files', datasets: [dataset] }), dataset };
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     }
     const ms = performance.now() - started;
     process.stdout.write(`extracted ${records.toLocaleString('en-US')} records in ${chunks} chunks, ${(ms / 1000).toFixed(1)} s: ${Math.round(records / (ms / 1000)).toLocaleString('en-US')} records/s, ${(size / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s\n`);
-    process.stdout.write(`peak RSS of the process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (${rssBefore} MB before the extract)\n`);
+    process.stdout.write(`peak RSS of the process: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (${rssBefore} MB before the extract); load average after: ${load()}\n`);
   } finally {
     await pool.end();
     await rm(dir, { recursive: true, force: true });

@@ -117,7 +117,7 @@ export const envSchema = z.object({
 
   // Raw store and the files connector.
   DP_RAW_STORE_URL: url(['file:', 's3:']).optional().describe('Where raw part files go: `file:///folder` or `s3://bucket/prefix`. Default: file://<DP_DATA_DIR>/raw.'),
-  DP_S3_ENDPOINT: url(['http:', 'https:']).optional().describe('The S3-compatible endpoint of an `s3://` raw store (faasd: http://seaweedfs:8333).'),
+  DP_S3_ENDPOINT: url(['http:', 'https:']).optional().describe('The S3-compatible endpoint of an `s3://` raw store, inbox or archive (faasd: http://seaweedfs:8333).'),
   DP_S3_REGION: text.default('us-east-1').describe('Signing region of the S3 endpoint.'),
   DP_S3_ACCESS_KEY_ID: text.optional().describe('The S3 access key id.'),
   DP_S3_ACCESS_KEY_ID_FILE: text.optional().describe('A file holding DP_S3_ACCESS_KEY_ID.'),
@@ -125,6 +125,8 @@ export const envSchema = z.object({
   DP_S3_SECRET_ACCESS_KEY_FILE: text.optional().describe('A file holding DP_S3_SECRET_ACCESS_KEY.'),
   DP_INBOX_DIR: text.default('inbox').describe('Root of the files connector\'s inboxes, `<inbox>/<source>/<dataset>`, relative to DP_DATA_DIR.'),
   DP_ARCHIVE_DIR: text.default('archive').describe('Where the files connector moves imported, duplicate and rejected files, relative to DP_DATA_DIR.'),
+  DP_INBOX_URL: url(['file:', 's3:']).optional().describe('The inbox as an object store: `file:///folder` or `s3://bucket/prefix` (faasd: s3://dataplatform-raw/inbox, with DP_S3_ENDPOINT and the key pair). Default: file://<DP_INBOX_DIR>.'),
+  DP_ARCHIVE_URL: url(['file:', 's3:']).optional().describe('The archive as an object store (faasd: s3://dataplatform-raw/archive). Default: file://<DP_ARCHIVE_DIR>.'),
 
   // Backups (docs/operations.md).
   DP_BACKUP_URL: url(['file:', 's3:']).optional().describe('Where `dp backup` and the backup agent write, and where `dp restore <id>` looks: `file:///folder` or `s3://bucket/prefix` (the DP_S3_* settings). Default: file://<DP_DATA_DIR>/backups.'),

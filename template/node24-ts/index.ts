@@ -3,7 +3,7 @@
  * `fprocess` (`node index.ts` in /home/app), and the local gateway starts one per function. It
  * loads the handler module (DP_FUNCTION_HANDLER, default `function/handler.ts` beside this file),
  * serves it on DP_FUNCTION_PORT (3000, the watchdog's `upstream_url`), and drains in-flight
- * requests on SIGTERM. It needs nothing but Node and the handler.
+ * requests on SIGTERM for at most DP_FUNCTION_DRAIN_MS. It needs nothing but Node and the handler.
  */
 import { pathToFileURL } from 'node:url';
 
@@ -45,15 +45,22 @@ async function main(): Promise<void> {
     process.send?.({ type: 'listening', port });
   });
 
+  // faasd sends SIGTERM to every process of the container and of-watchdog forwards its own: the first one starts
+  // the drain, later ones change nothing (a second signal must not cut the drain short, nor kill the process).
+  let stopping = false;
   const stop = (signal: string): void => {
-    log('info', 'function.stopping', { signal });
+    if (stopping) return;
+    stopping = true;
+    log('info', 'function.stopping', { signal, drain_ms: settings.drainMs });
     server.close(() => process.exit(0));
     server.closeIdleConnections();
-    // of-watchdog gives the process write_timeout to drain; do not outlive it.
-    setTimeout(() => process.exit(0), 60_000).unref();
+    setTimeout(() => {
+      log('warn', 'function.drain_timeout', { drain_ms: settings.drainMs });
+      process.exit(0);
+    }, settings.drainMs).unref();
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -57,8 +57,9 @@ export const filesStateSchema = z.strictObject({
   index: z.number().int().min(0),
   /**
    * The file being imported: its content hash and how many of its records are written; for a streamed CSV file
-   * also where its next record starts (byte offset and line), its header, its size and modification time (a
-   * continuation checks the file did not change instead of hashing it again) and the rows rejected so far.
+   * also where its next record starts (byte offset and line), its header, its size and version in the inbox store
+   * (modification time, or ETag: a continuation checks the file did not change instead of hashing it again) and
+   * the rows rejected so far.
    */
   current: z.strictObject({
     sha256: z.string(),
@@ -67,7 +68,7 @@ export const filesStateSchema = z.strictObject({
     line: z.number().int().min(1).optional(),
     header: z.array(z.string()).optional(),
     size: z.number().int().min(0).optional(),
-    mtime_ms: z.number().optional(),
+    version: z.string().optional(),
     rejected: z.number().int().min(0).optional(),
   }).nullable(),
   imported: z.array(z.string()),

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 
 import { badFile, type ParsedFile } from './parsedFile.ts';
 import { checkHeaderNames, mapCsvRows, parseCsvRows, type CsvOptions } from './parseCsvFile.ts';
@@ -11,9 +9,14 @@ export type CsvPosition = { readonly offset: number; readonly line: number; read
 /** A batch of a streamed CSV file, and the position after it. */
 export type CsvBatch = { readonly parsed: ParsedFile; readonly next: CsvPosition };
 
+/**
+ * A file's bytes from a byte offset to its end, in chunks: the inbox store's ranged reads (`readObjectFrom`), so the
+ * same reader serves a local folder and an S3 bucket, and memory holds one range.
+ */
+export type ByteSource = (start: number) => AsyncIterable<Buffer>;
+
 const LF = 0x0a;
 const CR = 0x0d;
-const READ_BYTES = 1024 * 1024;
 /** A batch is cut at this many bytes even before `batchSize` records, so a file of very long rows stays bounded. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -26,12 +29,15 @@ export function canStreamCsv(options: Pick<CsvOptions, 'delimiter' | 'quote'> & 
   return ASCII_COMPATIBLE.test(options.encoding) && ascii(options.delimiter) && ascii(options.quote);
 }
 
-/** The content hash, size and modification time of a file, read in one pass of bounded memory. */
-export async function fingerprintFile(file: string): Promise<{ readonly sha256: string; readonly size: number; readonly mtimeMs: number }> {
+/** The content hash and size of a file, read in one pass of bounded memory. */
+export async function fingerprintBytes(source: ByteSource): Promise<{ readonly sha256: string; readonly size: number }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: READ_BYTES })) hash.update(chunk as Buffer);
-  const info = await stat(file);
-  return { sha256: hash.digest('hex'), size: info.size, mtimeMs: Math.floor(info.mtimeMs) };
+  let size = 0;
+  for await (const chunk of source(0)) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }
 
 /**
@@ -82,19 +88,18 @@ function createRecordSplitter(file: string, quote: number, delimiter: number) {
 type Options = CsvOptions & { readonly encoding: string };
 
 /**
- * Reads complete records of `file` from byte `from` on, `count` at a time (or BATCH_BYTES): each batch as its
+ * Reads complete records of a file from byte `from` on, `count` at a time (or BATCH_BYTES): each batch as its
  * bytes, the line its first record starts on, and the offset after it. Memory holds one batch and one read.
  */
-async function* readRecordBytes(file: string, options: Options, from: { offset: number; line: number }, count: number): AsyncGenerator<{ bytes: Buffer; line: number; end: number }> {
-  const splitter = createRecordSplitter(file, options.quote.charCodeAt(0), options.delimiter.charCodeAt(0));
+async function* readRecordBytes(source: ByteSource, name: string, options: Options, from: { offset: number; line: number }, count: number): AsyncGenerator<{ bytes: Buffer; line: number; end: number }> {
+  const splitter = createRecordSplitter(name, options.quote.charCodeAt(0), options.delimiter.charCodeAt(0));
   let pieces: Buffer[] = [];
   let piecesBytes = 0;
   let records = 0;
   let batchStart = from.offset;
   let batchLine = from.line;
   let position = from.offset;
-  for await (const raw of createReadStream(file, { start: from.offset, highWaterMark: READ_BYTES })) {
-    const chunk = raw as Buffer;
+  for await (const chunk of source(from.offset)) {
     const cuts: { index: number; lines: number }[] = [];
     splitter.scan(chunk, position, (index, lines) => cuts.push({ index, lines }));
     let consumed = 0;
@@ -139,42 +144,39 @@ function decode(bytes: Buffer, file: string, encoding: string): string {
  * `columns`), checks it against the columns the metadata reads, and returns where the records start.
  * An empty file or one of NUL bytes is refused.
  */
-export async function readCsvStart(file: string, name: string, options: Options): Promise<CsvPosition> {
+export async function readCsvStart(source: ByteSource, name: string, options: Options): Promise<CsvPosition> {
   let offset = 0;
   let line = 1;
-  const head = Buffer.alloc(3);
-  const handle = await open(file, 'r');
-  try {
-    const { bytesRead } = await handle.read(head, 0, 3, 0);
-    if (bytesRead === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) offset = 3;
-  } finally {
-    await handle.close();
+  for await (const chunk of source(0)) {
+    if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) offset = 3;
+    break;
   }
   // skip_lines: whole lines, before any record (a title line some banks add)
   if (options.skip_lines > 0) {
     let skipped = 0;
     let position = offset;
-    outer: for await (const raw of createReadStream(file, { start: offset, highWaterMark: 64 * 1024 })) {
-      const chunk = raw as Buffer;
+    let found = false;
+    outer: for await (const chunk of source(offset)) {
       for (let index = 0; index < chunk.length; index += 1) {
         if (chunk[index] === LF) {
           skipped += 1;
           if (skipped === options.skip_lines) {
             offset = position + index + 1;
+            found = true;
             break outer;
           }
         }
       }
       position += chunk.length;
     }
-    if (skipped < options.skip_lines) offset = (await stat(file)).size;
+    if (!found) offset = position;
     line = options.skip_lines + 1;
   }
   if (options.header === false) {
     const header = [...(options.columns ?? [])];
     return { offset, line, header };
   }
-  for await (const batch of readRecordBytes(file, options, { offset, line }, 1)) {
+  for await (const batch of readRecordBytes(source, name, options, { offset, line }, 1)) {
     const rows = parseCsvRows(decode(batch.bytes, name, options.encoding), name, options, { bom: false, fromLine: 1, firstLine: batch.line });
     if (rows.length === 0) {
       // an empty line before the header: keep looking
@@ -194,8 +196,8 @@ export async function readCsvStart(file: string, name: string, options: Options)
  * mapped by the header, with its rejects and the position after it — what a checkpoint keeps, so a
  * continuation reads on from that byte instead of reading the file again.
  */
-export async function* streamCsvBatches(file: string, name: string, options: Options, position: CsvPosition, batchSize: number): AsyncGenerator<CsvBatch> {
-  for await (const batch of readRecordBytes(file, options, position, batchSize)) {
+export async function* streamCsvBatches(source: ByteSource, name: string, options: Options, position: CsvPosition, batchSize: number): AsyncGenerator<CsvBatch> {
+  for await (const batch of readRecordBytes(source, name, options, position, batchSize)) {
     const rows = parseCsvRows(decode(batch.bytes, name, options.encoding), name, options, { bom: false, fromLine: 1, firstLine: batch.line });
     const lines = batch.bytes.toString('latin1').match(/\n/g)?.length ?? 0;
     yield { parsed: mapCsvRows(rows, position.header, name, options.empty_as_null), next: { offset: batch.end, line: batch.line + lines, header: position.header } };

@@ -30,7 +30,7 @@ datasets:
 `,
   'lab.yml': `source: lab
 connector: lab
-webhook_secret: lab_webhook
+webhook_secret: lab-webhook
 datasets:
   - { name: flaky, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: slow, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }

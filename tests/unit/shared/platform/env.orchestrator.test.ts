@@ -6,8 +6,8 @@ import { loadEnv } from '#platform/env.ts';
 import { orchestratorConfigFromEnv } from '#orchestrator/orchestratorConfig.ts';
 
 test('defaults: callbacks to the gateway, 180 s callback timeout, 4 attempts, 30 s backoff doubling up to 15 minutes', () => {
-  const env = loadEnv({ DP_GATEWAY_URL: 'http://gateway.openfaas:8080/' });
-  assert.is(env.callbackBaseUrl, 'http://gateway.openfaas:8080');
+  const env = loadEnv({ DP_GATEWAY_URL: 'http://gateway:8080/' });
+  assert.is(env.callbackBaseUrl, 'http://gateway:8080');
   assert.equal(orchestratorConfigFromEnv(env), { maxAttempts: 4, callbackTimeoutMs: 180_000, retryBaseMs: 30_000, retryMaxMs: 900_000, stepBudgetMs: 40_000, stepLeaseMs: 70_000, tickBatch: 100, webhookReplayWindowMs: 86_400_000, logLinesPerInvocation: 200, logRetentionDays: 30 });
 });
 

@@ -11,7 +11,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { parseCsvFile } from '#connectors/files/parseCsvFile.ts';
-import { readCsvStart, streamCsvBatches } from '#connectors/files/streamCsvFile.ts';
+import { readCsvStart, streamCsvBatches, type ByteSource } from '#connectors/files/streamCsvFile.ts';
+import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
+import { readObjectFrom } from '#platform/raw/objectStore.ts';
 
 const options = { delimiter: ',', quote: '"', header: true, skip_lines: 1, empty_as_null: true, encoding: 'utf-8', required: ['id', 'memo'] };
 
@@ -26,14 +28,17 @@ test('streamed batches equal the whole-file parse, and a resume from any batch y
     const text = `\uFEFFExport of 2026\r\nid,memo\r\n${rows.join('\r\n')}`;
     const file = path.join(dir, 'big.csv');
     await writeFile(file, text);
+    // read as the connector reads the inbox: the store's ranged reads, here 1 MB at a time
+    const store = createFolderObjectStore(dir);
+    const source: ByteSource = (start) => readObjectFrom(store, 'big.csv', start, 1024 * 1024);
     const whole = parseCsvFile(text.replace(/^\uFEFF/, ''), 'big.csv', options);
 
-    const start = await readCsvStart(file, 'big.csv', options);
+    const start = await readCsvStart(source, 'big.csv', options);
     const positions = [start];
     const records: unknown[] = [];
     const lines: unknown[] = [];
     const rejects: unknown[] = [];
-    for await (const batch of streamCsvBatches(file, 'big.csv', options, start, 4000)) {
+    for await (const batch of streamCsvBatches(source, 'big.csv', options, start, 4000)) {
       records.push(...batch.parsed.records);
       lines.push(...batch.parsed.lines);
       rejects.push(...batch.parsed.rejects);
@@ -46,7 +51,7 @@ test('streamed batches equal the whole-file parse, and a resume from any batch y
     // resume from the middle: exactly the records after that position
     const middle = positions[4]!;
     const rest: unknown[] = [];
-    for await (const batch of streamCsvBatches(file, 'big.csv', options, middle, 4000)) rest.push(...batch.parsed.records);
+    for await (const batch of streamCsvBatches(source, 'big.csv', options, middle, 4000)) rest.push(...batch.parsed.records);
     assert.equal(rest, whole.records.slice(records.length - rest.length));
     assert.is(records.length - rest.length, 4 * 4000 - rejects.filter((reject) => ((reject as { line: number }).line ?? 0) < middle.line).length);
   } finally {

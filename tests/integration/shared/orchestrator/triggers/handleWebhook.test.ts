@@ -21,7 +21,7 @@ test.before(async (context) => {
 
 test.before.each(async (context) => {
   await context.db.pool.query(sql.unsafe`TRUNCATE platform.runs, platform.webhook_deliveries CASCADE`);
-  context.h = createHarness(context.db.pool, { secrets: { shop_webhook: SECRET } });
+  context.h = createHarness(context.db.pool, { secrets: { 'shop-webhook': SECRET } });
 });
 
 test.after(async ({ db }) => {
@@ -78,7 +78,7 @@ test('a source without webhook_secret refuses webhooks (403); an unknown source 
   const { orchestrator } = createHarness(db.pool, { secrets: {} });
   const missing = await refused(orchestrator.handleWebhook({ source: 'shop', headers: { 'x-hub-signature-256': signWebhookBody(body, SECRET) }, rawBody: body }));
   assert.equal([missing.code, missing.status], ['webhook.secret_missing', 500]);
-  assert.match(missing.message, /faas-cli secret create shop_webhook/);
+  assert.match(missing.message, /faas-cli secret create shop-webhook/);
   assert.is(await runCount(db), 0n);
 });
 
