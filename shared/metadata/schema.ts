@@ -63,6 +63,8 @@ export type Column = z.output<typeof columnSchema>;
 export const retentionSchema = z.strictObject({
   /** Days raw files are kept after their run; default: kept forever. */
   raw_days: z.number().int().positive().optional(),
+  /** Days after a run's start day when its raw part files are gzipped (still read as before, a few times smaller); default: never. */
+  raw_compress_days: z.number().int().positive().optional(),
   /** Days bronze documents are kept after their run; default: kept forever. */
   bronze_days: z.number().int().positive().optional(),
 });

@@ -85,6 +85,8 @@ export const datasetStatusSchema = z.looseObject({
   last_success_at: timestamp,
   freshness_seconds: count.nullable().optional(),
   silver: z.looseObject({ table: z.string(), current_rows: count, total_rows: count }).nullable().optional(),
+  /** The dataset's raw files, gzipped ones included, as its last bronze step measured them. */
+  raw: z.looseObject({ runs: count, files: count, bytes: count, compressed_files: count, compressed_bytes: count }).nullable().optional(),
 });
 export type DatasetStatus = z.output<typeof datasetStatusSchema>;
 

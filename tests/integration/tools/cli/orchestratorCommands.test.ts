@@ -146,7 +146,7 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   routes.set('GET /function/orchestrator/status', () => ({
     body: {
       datasets: [
-        { source: 'bank', dataset: 'accounts', connector: 'files', load: 'full', schedule: null, last_run: { run_id: 'r1', status: 'succeeded', trigger: 'manual', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, silver: { table: 'silver.bank__accounts', current_rows: 3, total_rows: 5 } },
+        { source: 'bank', dataset: 'accounts', connector: 'files', load: 'full', schedule: null, last_run: { run_id: 'r1', status: 'succeeded', trigger: 'manual', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, silver: { table: 'silver.bank__accounts', current_rows: 3, total_rows: 5 }, raw: { runs: 12, files: 36, bytes: 3_565_158, compressed_files: 20, compressed_bytes: 1_153_434 } },
         { source: 'bank', dataset: 'transactions', connector: 'files', load: 'full', schedule: null, last_run: null, last_success_at: null, active_run_id: 'r7', status: 'running', freshness_seconds: null, silver: null },
         { source: 'ynab', dataset: 'transactions', connector: 'ynab', load: 'delta', schedule: '@hourly', last_run: null, last_success_at: null, active_run_id: null, status: 'never_run', freshness_seconds: null, silver: null },
       ],
@@ -159,8 +159,8 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   const { io, out } = capture();
   assert.is(await main(['status', `--gateway=${server.url}`], io), 0);
   const text = out.join('\n');
-  assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)/);
-  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5/);
+  assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)\s+RAW FILES/);
+  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5\s+12 runs, 3\.4 MB \(1\.1 MB of it gzipped\)/);
   assert.match(text, /bank\.transactions\s+full\s+running now\s+-\s+-/);
   assert.match(text, /ynab\.transactions\s+delta\s+never run\s+-\s+-/);
   assert.match(text, /gold\.monthly_spending\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+14/);

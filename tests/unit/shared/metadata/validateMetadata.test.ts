@@ -55,6 +55,16 @@ test('a valid folder parses into frozen metadata with defaults applied and no is
   assert.equal(result.files, ['shop.yml', 'gold/models.yml']);
 });
 
+test('raw files compressed after they are deleted is an error naming both settings; compressed before is fine', () => {
+  const late = only(errorsOf(folder({ 'shop.yml': SHOP.replace('load: delta', 'load: delta\n    retention: { raw_days: 30, raw_compress_days: 30 }') })), 'metadata.retention_order');
+  assert.is(late.path, 'datasets[0].retention.raw_compress_days');
+  assert.match(late.message, /deleted after 30 days, before they would be compressed after 30/);
+  assert.match(late.fix ?? '', /below 30/);
+  const fine = validateMetadata(folder({ 'shop.yml': SHOP.replace('load: delta', 'load: delta\n    retention: { raw_days: 30, raw_compress_days: 7 }') }));
+  assert.equal(fine.issues, []);
+  assert.equal(fine.metadata?.sources[0]?.datasets[0]?.retention, { raw_days: 30, raw_compress_days: 7 });
+});
+
 test('the hash ignores comments, layout and key order, and changes with the content', () => {
   const base = validateMetadata(folder()).metadata?.hash;
   const reformatted = `# my shop\nconnector: rest\nsource: shop\ndatasets:\n  - name: orders\n    key:\n      - id\n    load: delta\n    deleted_flag: deleted\n    columns:\n      - name: id\n        type: bigint\n      - { type: numeric, name: total }\n      - { name: deleted, type: boolean }\n`;
