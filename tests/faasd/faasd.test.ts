@@ -11,7 +11,7 @@
  * FAASD_KIT_BIN names the kit's programs and this is root (docs/testing.md); the test runner prints one line
  * saying why when it does not. The kit is always taken down again (down.sh), however the suite ends.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +30,7 @@ import type { RunDetail } from '#tools/cli/orchestratorReplies.ts';
 import { waitForRuns } from '#tools/cli/waitForRuns.ts';
 import { waitForModelRuns } from '#tools/demo/waitForModelRuns.ts';
 import { checkFaasdKit, startKit, type FaasdKitCheck, type RunningKit } from '#support/faasd/faasdKit.ts';
+import { buildFunctionImages } from '#support/faasd/functionImages.ts';
 import { addServiceHosts, SERVICE_PORTS, startHostFerretdb, startHostPostgres, startHostS3, type HostService } from '#support/faasd/hostServices.ts';
 
 const checked = checkFaasdKit();
@@ -88,24 +89,6 @@ function curl(args: readonly string[]): { status: number; body: string } {
   const out = must(spawnSync('curl', ['-sS', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 60_000 }), `curl ${args.join(' ')}`);
   const cut = out.lastIndexOf('\n');
   return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
-}
-
-/** Runs commands `limit` at a time (the machines have two cores). */
-async function inParallel(commands: ReadonlyArray<{ label: string; run: () => Promise<void> }>, limit: number): Promise<void> {
-  const queue = [...commands];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await next.run();
-  }));
-}
-
-function spawnAsync(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output.slice(-3000)}`))));
-  });
 }
 
 /** An API on the host whose first request never gets an answer (a hung upstream); later ones get two items. */
@@ -224,6 +207,20 @@ function functionMemory(kit: RunningKit): Array<[string, number]> {
   return tasks.map(([name, pid]) => [name!, Math.round(rssOf(pid!) / 1024)] as [string, number]);
 }
 
+/** The lines a core service printed, from the kit's journal (journald on a real faasd: `journalctl -t <identifier>`). */
+function journal(context: Context, identifier: string): string[] {
+  return readFileSync(path.join(context.kit.logsDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((line) => JSON.parse(line) as { SYSLOG_IDENTIFIER: string; MESSAGE: string })
+    .filter((entry) => entry.SYSLOG_IDENTIFIER === identifier)
+    .map((entry) => entry.MESSAGE);
+}
+
+/** The orchestrator's JSON log lines, as `faas-cli logs orchestrator` shows them. */
+function orchestratorEvents(context: Context): Array<Record<string, unknown>> {
+  const logs = must(context.kit.faasCli(['logs', 'orchestrator', '--tail=false', '--since=30m']), 'faas-cli logs orchestrator');
+  return logs.split('\n').map((line) => line.slice(line.indexOf('{'))).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 faasd.before(async (context) => {
   try {
     await setUp(context);
@@ -273,13 +270,13 @@ async function setUp(context: Context): Promise<void> {
   // The console's password is the gateway's own, typed (here: piped) into faas-cli as the guide says.
   must(kit.faasCli(['secret', 'create', 'console-password'], { input: kit.password }), 'faas-cli secret create console-password');
 
-  await timed(`faas-cli build --shrinkwrap + fn-image.sh for ${FUNCTIONS.length} functions`, async () => {
+  const built = await timed(`faas-cli build --shrinkwrap + fn-image.sh for ${FUNCTIONS.length} functions`, async () => {
     must(kit.faasCli(['build', '--shrinkwrap', '-f', 'stack.yml'], { cwd: projectRoot, env: { DP_TAG: TAG } }), 'faas-cli build --shrinkwrap');
     const images = parse(readFileSync(path.join(projectRoot, 'stack.yml'), 'utf8').replace(/\$\{DP_REGISTRY:-([^}]+)\}/g, '$1').replace(/\$\{DP_TAG:-[^}]+\}/g, TAG)) as { functions: Record<string, { image: string }> };
-    // npm ci inside fn-image.sh takes what this machine's npm cache already holds.
-    const env = { ...process.env, FAASD_KIT_BIN: check.bin, npm_config_prefer_offline: 'true' };
-    await inParallel(FUNCTIONS.map((name) => ({ label: name, run: async () => void (await spawnAsync('bash', [path.join(check.kit, 'fn-image.sh'), path.join(projectRoot, 'build', name), images.functions[name]!.image], env)) })), 2);
+    return buildFunctionImages({ kit, check, parallel: 2, images: FUNCTIONS.map((name) => ({ name, context: path.join(projectRoot, 'build', name), image: images.functions[name]!.image })) });
   });
+  const fresh = built.filter((outcome) => !outcome.cached);
+  timings.push([`  ${fresh.length} built, ${built.length - fresh.length} unchanged (imported from the cache)`, built.map((outcome) => `${outcome.name} ${outcome.seconds.toFixed(0)} s`).join(', ')]);
   await timed('faas-cli deploy -f stack.yml (first deploy)', () => deploy(context));
   // An update deploy: the rest function's watchdog gets a 5 s exec_timeout (the hanging API outlasts it), and
   // the orchestrator retries a failed step after 1 s instead of 30 s.
@@ -332,6 +329,18 @@ faasd('the bank demo through the real gateway: curl starts it, extract → bronz
   context.bankRuns = runs.filter((detail) => detail.run.status !== 'skipped');
 });
 
+/**
+ * Waits until the UTC clock is between seconds `from` and `to` of a minute. The orchestrator's tick comes from the
+ * cron-connector at second 0; a step started in that window is cut by the watchdog (5 s) and due for its retry
+ * (1 s later) before the tick, while its own invocation — which of-watchdog leaves running — still waits for
+ * the API (30 s request timeout) after it: so the tick, not the first invocation, finishes the step.
+ */
+async function waitForSecondOfMinute(from: number, to: number): Promise<void> {
+  const second = (Date.now() % 60_000) / 1000;
+  const wait = second < from ? from - second : second > to ? 60 - second + from : 0;
+  await sleep(wait * 1000);
+}
+
 faasd('a webhook with a bad signature is refused; a signed one starts a run, whose extract — cut by the watchdog at exec_timeout — is retried and succeeds', async (context) => {
   const url = `${context.kit.gatewayUrl}/function/orchestrator/webhooks/hooked`;
   const body = JSON.stringify({ action: 'created' });
@@ -340,6 +349,7 @@ faasd('a webhook with a bad signature is refused; a signed one starts a run, who
   assert.match(refused.body, 'webhook');
   const key = readFileSync(path.join(context.secrets, 'functions', 'github-webhook-secret'), 'utf8');
   const signature = `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+  await waitForSecondOfMinute(36, 46);
   const accepted = curl(['-X', 'POST', url, '-H', 'content-type: application/json', '-H', `X-Hub-Signature-256: ${signature}`, '-d', body]);
   assert.is(accepted.status, 202, accepted.body);
   const runIds = (JSON.parse(accepted.body) as { runs: Array<{ run_id: string }> }).runs.map((run) => run.run_id);
@@ -347,39 +357,43 @@ faasd('a webhook with a bad signature is refused; a signed one starts a run, who
   say(`faasd:   ${stepLine(run!)}`);
   assert.is(run!.run.status, 'succeeded', JSON.stringify(run));
   assert.is(run!.run.trigger, 'webhook');
-  const extract = run!.steps.find((step) => step.step === 'extract')!;
+  const extract = run!.steps.find((step) => step.step === 'extract' && step.chunk === 0)!;
   assert.ok((extract.attempt ?? 1) >= 2, `the extract was attempted again (attempt ${extract.attempt})`);
   assert.ok(context.api.requests() >= 2, 'the API saw the hung request and the retry');
   const restLogs = must(context.kit.faasCli(['logs', 'rest', '--tail=false', '--since=30m']), 'faas-cli logs rest');
   assert.match(restLogs, 'Upstream HTTP killed due to exec_timeout: 5s', 'of-watchdog cut the first attempt');
+  const events = orchestratorEvents(context).filter((line) => line.run_id === run!.run.run_id && line.step === 'extract');
+  assert.ok(events.some((line) => line.event === 'step.retry_scheduled' && line.code === 'step.timeout' && line.attempt === 1), 'the callback of the cut attempt (504) scheduled a retry');
+  assert.ok(events.some((line) => line.event === 'tick.retried' && line.next_attempt === 2), 'the tick sent the second attempt');
 });
 
 faasd('the cron-connector calls the orchestrator on its stack.yml schedule, and that tick starts the dataset scheduled in metadata', async (context) => {
-  const run = await timed('scheduled run of drop.items (up to two schedule ticks)', async () => {
+  const readOf = (detail: RunDetail): number => detail.steps.filter((step) => step.step === 'extract').reduce((sum, step) => sum + (step.counts?.read ?? 0), 0);
+  // Every tick starts the dataset: the first one after `dp inbox put` imports the export, later ones find the inbox empty.
+  const runs = await timed('scheduled run of drop.items (up to two schedule ticks)', async () => {
     const deadline = Date.now() + 200_000;
     for (;;) {
-      const scheduled = (await context.client.listRuns({ source: 'drop', dataset: 'items', limit: 20 })).filter((summary) => summary.trigger === 'schedule');
-      const done = scheduled.find((summary) => summary.status === 'succeeded');
-      if (done !== undefined) return (await waitForRuns({ client: context.client, runIds: [done.run_id] }))[0]!;
-      if (Date.now() > deadline) throw new Error(`no scheduled run of drop.items succeeded; runs: ${JSON.stringify(scheduled)}`);
+      const scheduled = (await context.client.listRuns({ source: 'drop', dataset: 'items', limit: 20 })).filter((summary) => summary.trigger === 'schedule' && summary.status === 'succeeded');
+      const details = scheduled.length === 0 ? [] : await waitForRuns({ client: context.client, runIds: scheduled.map((summary) => summary.run_id) });
+      if (details.some((detail) => readOf(detail) > 0)) return details;
+      if (Date.now() > deadline) throw new Error(`no scheduled run of drop.items imported the export; runs: ${JSON.stringify(scheduled)}`);
       await sleep(2000);
     }
   });
-  say(`faasd:   ${stepLine(run)}`);
-  assert.is(run.steps.find((step) => step.step === 'extract')?.counts?.read, 2, 'the export put in the bucket was imported');
+  for (const detail of runs) say(`faasd:   ${stepLine(detail)} (${readOf(detail)} read)`);
+  assert.is(runs.reduce((sum, detail) => sum + readOf(detail), 0), 2, 'the export put in the bucket was imported, once');
   // What the cron-connector printed (journald on a real faasd: journalctl -t openfaas:cron-connector).
-  const cronLines = readFileSync(path.join(context.kit.logsDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean)
-    .map((line) => JSON.parse(line) as { SYSLOG_IDENTIFIER: string; MESSAGE: string })
-    .filter((entry) => entry.SYSLOG_IDENTIFIER === 'openfaas:cron-connector')
-    .map((entry) => entry.MESSAGE);
-  say(`faasd:   cron-connector: ${cronLines.filter((line) => /orchestrator/.test(line)).slice(0, 3).join(' | ')}`);
+  const cronLines = journal(context, 'openfaas:cron-connector');
+  const firstOf = (pattern: RegExp): string => cronLines.find((line) => pattern.test(line)) ?? '(none)';
+  say(`faasd:   cron-connector: ${[/Added: orchestrator/, /Invoking: orchestrator/, /Response: orchestrator/].map(firstOf).join(' | ')}`);
   assert.ok(cronLines.some((line) => /Added: orchestrator\.openfaas-fn \[\* \* \* \* \*\]/.test(line)), 'the cron-connector read the orchestrator\'s schedule from its annotations');
   assert.ok(cronLines.some((line) => /Response: orchestrator \[200\]/.test(line)), 'and the tick answered 200');
 });
 
 faasd('faas-cli logs orchestrator shows the runs, and a callback for every step, from the queue-worker', (context) => {
-  const logs = must(context.kit.faasCli(['logs', 'orchestrator', '--tail=false', '--since=30m']), 'faas-cli logs orchestrator');
-  const lines = logs.split('\n').map((line) => line.slice(line.indexOf('{'))).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = orchestratorEvents(context);
+  // What the queue-worker printed (journald on a real faasd: journalctl -t openfaas:queue-worker).
+  const posted = journal(context, 'openfaas:queue-worker').filter((line) => line.includes('Posted result for'));
   assert.ok(context.bankRuns.length > 0, 'the bank runs ran');
   for (const detail of context.bankRuns) {
     // Runs started by the request log run.started; the gold runs its silver changes start log under their own events.
@@ -389,6 +403,9 @@ faasd('faas-cli logs orchestrator shows the runs, and a callback for every step,
       const callId = (step as { call_id?: string }).call_id;
       assert.ok(callId, `${detail.run.run_id} ${step.step} has the gateway's call id`);
       assert.ok(lines.some((line) => line.event === 'function.request' && line.path === '/callback' && line.call_id === callId && line.status === 200), `the queue-worker called back for ${detail.run.run_id} ${step.step} (${callId})`);
+      // The callback URL the orchestrator gave is faasd's gateway by its plain name, and the queue-worker reached it.
+      const callback = `to callback-url: http://gateway:8080/function/orchestrator/callback?run=${detail.run.run_id}&step=${step.step}&chunk=${step.chunk}&attempt=${step.attempt}, status: 200`;
+      assert.ok(posted.some((line) => line.includes(callback)), `the queue-worker logged: … ${callback}`);
     }
   }
 });

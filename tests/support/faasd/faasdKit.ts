@@ -55,6 +55,10 @@ export type RunningKit = {
   readonly password: string;
   /** This host's address as functions and the queue-worker see it. */
   readonly hostIp: string;
+  /** The kit's cache and state folder (FAASD_KIT_HOME). */
+  readonly home: string;
+  /** The kit's command that runs a command inside its namespaces (FAASD_NSRUN). */
+  readonly nsrun: string;
   /** The folder of the kit's container logs (journal.jsonl). */
   readonly logsDir: string;
   /** Seconds up.sh took. */
@@ -119,6 +123,8 @@ export function startKit(check: Extract<FaasdKitCheck, { ready: true }>, log: (l
     user: kitEnv.FAASD_USER!,
     password: kitEnv.FAASD_PASSWORD!,
     hostIp: kitEnv.FAASD_HOST_IP!,
+    home,
+    nsrun: kitEnv.FAASD_NSRUN!,
     logsDir: kitEnv.FAASD_LOGS!,
     upSeconds,
     faasCli: (args, options = {}) =>
