@@ -422,4 +422,9 @@ faasd('after a plain redeploy (an update of every function) the next snapshot ru
   assert.ok((silver.counts?.updated ?? 0) + (silver.counts?.closed ?? 0) + (silver.counts?.inserted ?? 0) > 0, `the second snapshot changed silver: ${JSON.stringify(silver.counts)}`);
 });
 
+faasd('no function was killed by the kernel on the way (past its memory limit, of-watchdog logs "signal: killed")', (context) => {
+  const killed = FUNCTIONS.flatMap((name) => journal(context, `openfaas-fn:${name}`).filter((line) => line.includes('Forked function has terminated: signal: killed')).map((line) => `${name}: ${line}`));
+  assert.equal(killed, []);
+});
+
 faasd.run();

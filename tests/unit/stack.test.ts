@@ -113,8 +113,10 @@ test('the template, its Dockerfile and the image entrypoint agree', () => {
 test('the faasd additions define the services the stack environment and docs name', () => {
   const faasd = parse(readFileSync(path.join(projectRoot, 'faasd', 'docker-compose.yaml'), 'utf8')) as { services: Record<string, unknown> };
   assert.equal(Object.keys(faasd.services).sort(), ['backup-agent', 'ferretdb', 'postgres', 'seaweedfs']);
-  const cron = parse(readFileSync(path.join(projectRoot, 'cron', 'docker-compose.yaml'), 'utf8')) as { services: { 'cron-connector': { environment: string[] } } };
+  const cron = parse(readFileSync(path.join(projectRoot, 'cron', 'docker-compose.yaml'), 'utf8')) as { services: { 'cron-connector': { environment: string[]; image: string } } };
   assert.ok(cron.services['cron-connector'].environment.includes('gateway_url=http://gateway:8080'));
+  // A released tag, never latest: faasd pulls the image on every restart, and the faasd suite runs 0.7.0.
+  assert.match(cron.services['cron-connector'].image, /^ghcr\.io\/openfaas\/cron-connector:\d+\.\d+\.\d+$/);
   const companion = (file: string): string[] => Object.keys((parse(readFileSync(path.join(projectRoot, file), 'utf8')) as { services: Record<string, unknown> }).services).sort();
   assert.equal(companion('docker-compose.yml'), ['portainer', 'traefik', 'watchtower']);
   assert.equal(companion('docker-compose.databases.yml'), ['mongo', 'postgres']);
