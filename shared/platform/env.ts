@@ -64,6 +64,8 @@ export type Env = {
   readonly gatewayPassword: string | undefined;
   /** Async invocations the local gateway runs at once (the CE queue-worker runs 1). DP_GATEWAY_ASYNC_CONCURRENCY, default 1. */
   readonly gatewayAsyncConcurrency: number;
+  /** Largest request body the local gateway accepts for a sync call, in bytes (async calls: 1 MB, as NATS). DP_GATEWAY_MAX_BODY_BYTES, default 33554432 (32 MB). */
+  readonly gatewayMaxBodyBytes: number;
   /** The OpenFaaS stack file the local gateway serves. DP_STACK_FILE, default <projectRoot>/stack.yml. */
   readonly stackFile: string;
   /** Where raw files go: `file:///folder` or `s3://bucket/prefix` (object store on faasd). DP_RAW_STORE_URL, default file://<dataDir>/raw. */
@@ -130,6 +132,8 @@ export type Env = {
   readonly callbackBaseUrl: string;
   /** Milliseconds after which a sent step without a callback is dispatched again by the tick. DP_CALLBACK_TIMEOUT_SECONDS, default 180 s. */
   readonly callbackTimeoutMs: number;
+  /** How long a webhook delivery is remembered, so a replay of it starts nothing. DP_WEBHOOK_REPLAY_WINDOW_SECONDS, default 86400 (a day). */
+  readonly webhookReplayWindowMs: number;
   /** Attempts per step chunk (the first one included) before the run fails. DP_MAX_ATTEMPTS, default 4. */
   readonly maxAttempts: number;
   /** Delay before the second attempt of a failed step, in milliseconds; doubles per attempt. DP_RETRY_BASE_MS, default 30000. */
@@ -254,6 +258,7 @@ export function loadEnv(source: Source = process.env): Env {
     gatewayUser: env.DP_GATEWAY_USER,
     gatewayPassword: env.DP_GATEWAY_PASSWORD,
     gatewayAsyncConcurrency: env.DP_GATEWAY_ASYNC_CONCURRENCY,
+    gatewayMaxBodyBytes: env.DP_GATEWAY_MAX_BODY_BYTES,
     stackFile: path.resolve(projectRoot, env.DP_STACK_FILE),
     rawStoreUrl: env.DP_RAW_STORE_URL ?? pathToFileURL(path.join(dataDir, 'raw')).href,
     s3Endpoint: env.DP_S3_ENDPOINT,
@@ -281,6 +286,7 @@ export function loadEnv(source: Source = process.env): Env {
     pgBinDir: env.DP_PG_BIN_DIR,
     callbackBaseUrl: (env.DP_CALLBACK_BASE_URL ?? gatewayUrl).replace(/\/+$/, ''),
     callbackTimeoutMs: env.DP_CALLBACK_TIMEOUT_SECONDS * 1000,
+    webhookReplayWindowMs: env.DP_WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
     maxAttempts: env.DP_MAX_ATTEMPTS,
     retryBaseMs: env.DP_RETRY_BASE_MS,
     retryMaxMs: env.DP_RETRY_MAX_MS,

@@ -111,6 +111,7 @@ export const envSchema = z.object({
     .describe('Basic-auth user of the gateway\'s /system routes.'),
   DP_GATEWAY_PASSWORD: text.optional().describe('Basic-auth password of the local gateway. Default: one generated once into <DP_DATA_DIR>/secrets/basic-auth-password.'),
   DP_GATEWAY_ASYNC_CONCURRENCY: wholeNumber(1, 1, 64, 'concurrent invocations').describe('Async invocations the local gateway runs at once (the CE queue-worker runs 1).'),
+  DP_GATEWAY_MAX_BODY_BYTES: wholeNumber(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'bytes').describe('Largest sync request body the local gateway accepts, counted while it streams (async bodies: 1 MB, as NATS).'),
   DP_STACK_FILE: text.default('stack.yml').describe('The stack file the local gateway serves, relative to the project.'),
   DP_DEMO_EXIT: flag.describe('`1` or `true`: `dp up --demo` exits after its summary, like `--exit`.'),
 
@@ -158,6 +159,7 @@ export const envSchema = z.object({
   // The orchestrator (docs/orchestration.md).
   DP_CALLBACK_BASE_URL: url(['http:', 'https:']).optional().describe('Where the queue-worker posts step callbacks. Default: DP_GATEWAY_URL.'),
   DP_CALLBACK_TIMEOUT_SECONDS: wholeNumber(180, 1, 86_400, 'seconds').describe('A sent step without a callback for longer is dispatched again by the tick.'),
+  DP_WEBHOOK_REPLAY_WINDOW_SECONDS: wholeNumber(86_400, 1, 30 * 86_400, 'seconds').describe('How long a webhook delivery is remembered: a replay within it (same delivery id, or same signed body) starts nothing.'),
   DP_MAX_ATTEMPTS: wholeNumber(4, 1, 100, 'attempts').describe('Attempts per step chunk, the first included, before the run fails.'),
   DP_RETRY_BASE_MS: wholeNumber(30_000, 0, 3_600_000, 'milliseconds').describe('Delay before the second attempt of a failed step; doubles per attempt.'),
   DP_RETRY_MAX_MS: wholeNumber(900_000, 0, 86_400_000, 'milliseconds').describe('Longest delay between two attempts.'),

@@ -12,8 +12,10 @@ import type { FunctionHandler } from './functionContract.ts';
 import { readServerSettings } from './readServerSettings.ts';
 import { createServerLog } from './serverLog.ts';
 
-async function loadHandler(modulePath: string): Promise<FunctionHandler> {
-  let loaded: { default?: unknown; handler?: unknown };
+type LoadedHandler = { readonly handler: FunctionHandler; readonly rawBodyPaths: readonly string[] };
+
+async function loadHandler(modulePath: string): Promise<LoadedHandler> {
+  let loaded: { default?: unknown; handler?: unknown; rawBodyPaths?: unknown };
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as typeof loaded;
   } catch (error) {
@@ -23,14 +25,15 @@ async function loadHandler(modulePath: string): Promise<FunctionHandler> {
   if (typeof handler !== 'function') {
     throw new Error(`The handler module ${modulePath} exports no function; export \`default\` (or \`handler\`) as (event, context) => result.`);
   }
-  return handler as FunctionHandler;
+  const rawBodyPaths = Array.isArray(loaded.rawBodyPaths) ? loaded.rawBodyPaths.filter((entry): entry is string => typeof entry === 'string') : [];
+  return { handler: handler as FunctionHandler, rawBodyPaths };
 }
 
 async function main(): Promise<void> {
   const settings = readServerSettings(process.env, import.meta.dirname);
   const log = createServerLog({ level: settings.logLevel, fn: settings.functionName });
-  const handler = await loadHandler(settings.handlerPath);
-  const server = createFunctionServer({ handler, bodyLimitBytes: settings.bodyLimitBytes, log });
+  const { handler, rawBodyPaths } = await loadHandler(settings.handlerPath);
+  const server = createFunctionServer({ handler, rawBodyPaths, bodyLimitBytes: settings.bodyLimitBytes, log });
   server.keepAliveTimeout = 65_000;
 
   // Loopback only: of-watchdog proxies from 127.0.0.1 in the container, the local gateway does the same.

@@ -5,6 +5,7 @@
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { backupCommand } from './commands/backup.ts';
+import { cancelCommand } from './commands/cancel.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { inboxCommand } from './commands/inbox.ts';
 import { logsCommand } from './commands/logs.ts';
@@ -28,6 +29,7 @@ const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   runs: runsCommand,
   logs: logsCommand,
+  cancel: cancelCommand,
   status: statusCommand,
   secrets: secretsCommand,
   inbox: inboxCommand,

@@ -29,6 +29,8 @@ export type ServedFunction = {
   readonly name: string;
   readonly definition: StackFunction;
   readonly invocations: () => number;
+  /** The pid of the function's process while it runs (tests kill it to inject a crash). */
+  readonly pid: () => number | undefined;
 };
 
 export type FunctionRegistry = {
@@ -115,7 +117,7 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
   for (const name of options.names) {
     const definition = options.loaded.stack.functions[name]!;
     counts.set(name, 0);
-    functions.set(name, { name, definition, invocations: () => counts.get(name) ?? 0 });
+    functions.set(name, { name, definition, invocations: () => counts.get(name) ?? 0, pid: () => (processes.get(name)?.running() === true ? processes.get(name)?.pid : undefined) });
   }
   const started = await Promise.allSettled(options.names.map(start));
   const failed = started.find((result) => result.status === 'rejected');

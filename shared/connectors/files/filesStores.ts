@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import type { Env } from '#platform/env.ts';
 import { ConfigError } from '#platform/errors.ts';
-import type { ObjectStore } from '#platform/raw/objectStore.ts';
+import { readObjectFrom, type ObjectStore } from '#platform/raw/objectStore.ts';
 import { openObjectStore } from '#platform/raw/openObjectStore.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
 import type { FilesConfig, FilesExtract } from './filesSettings.ts';
@@ -64,6 +64,17 @@ export async function listInbox(store: ObjectStore, prefix: string, matches: (na
 export async function archiveObject(stores: FilesStores, key: string, bytes: Buffer, archivePrefix: string): Promise<string> {
   const target = `${archivePrefix}${path.posix.basename(key)}`;
   await stores.archive.put(target, bytes);
+  await stores.inbox.delete([key]);
+  return target;
+}
+
+/**
+ * Moves an object from the inbox to `<archivePrefix><name>` without holding it: copied in ranges into the archive
+ * (a multipart upload on S3), then deleted from the inbox; returns the new key.
+ */
+export async function archiveStreamed(stores: FilesStores, key: string, archivePrefix: string): Promise<string> {
+  const target = `${archivePrefix}${path.posix.basename(key)}`;
+  await stores.archive.putStream(target, readObjectFrom(stores.inbox, key));
   await stores.inbox.delete([key]);
   return target;
 }

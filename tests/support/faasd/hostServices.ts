@@ -118,7 +118,7 @@ async function startLauncher(name: 'ferretdb' | 's3', args: readonly string[], a
 /** FerretDB on the host Postgres, as faasd/docker-compose.yaml runs it: no credentials in its URL, so each client's PLAIN login is passed on to Postgres. */
 export function startHostFerretdb(address: string): Promise<HostService> {
   const port = SERVICE_PORTS.ferretdb;
-  return startLauncher('ferretdb', ['--listen-addr', `${address}:${port}`, '--handler', 'postgresql', '--postgresql-url', `postgres://${address}:${SERVICE_PORTS.postgres}/ferretdb`, '--log-level', 'warn'], address, port);
+  return startLauncher('ferretdb', ['--listen-addr', `${address}:${port}`, '--postgresql-url', `postgres://${address}:${SERVICE_PORTS.postgres}/ferretdb`, '--log-level', 'warn'], address, port);
 }
 
 /** The project's S3 server in place of SeaweedFS, with the raw bucket created, refusing requests not signed with the key pair. */

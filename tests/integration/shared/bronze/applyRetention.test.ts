@@ -55,9 +55,24 @@ retention('raw runs and bronze documents older than their retention go; newer on
 
 retention('a dataset without retention keeps everything', async ({ raw, mongo }) => {
   const result = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({}), now });
-  assert.equal({ ...result, rawUsage: undefined }, { rawRuns: [], rawCompressed: 0, bronzeDocuments: 0, rawUsage: undefined });
+  assert.equal({ ...result, rawUsage: undefined }, { rawRuns: [], rawCompressed: 0, bronzeDocuments: 0, rawUsage: undefined, complete: true });
   assert.equal([result.rawUsage.runs, result.rawUsage.files, result.rawUsage.compressedFiles], [3, 6, 0]);
   assert.equal(await bronzeRuns(mongo), ['edge', 'old', 'recent']);
+});
+
+retention('bronze retention stays inside the step budget: it deletes in index-served batches and goes on at the next load', async ({ raw, mongo }) => {
+  const collection = mongo.db.collection('bank__transactions');
+  await collection.insertMany(Array.from({ length: 2500 }, (_, index) => ({ id: `x${index}`, _run_id: 'ancient', _loaded_at: daysAgo(60) })));
+  // a deadline that has passed after the first batch: one batch, then the rest is left for the next load
+  const tight = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() - 1, batchSize: 1000 });
+  assert.is(tight.bronzeDocuments, 1000);
+  assert.is(tight.complete, false);
+  const rest = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() + 60_000, batchSize: 1000 });
+  assert.is(rest.bronzeDocuments, 1502);
+  assert.is(rest.complete, true);
+  assert.equal(await bronzeRuns(mongo), ['recent']);
+  const indexes = (await collection.listIndexes().toArray()).map((index) => index.name);
+  assert.ok(indexes.includes('bronze_loaded_at'), `the deletes are served by an index on _loaded_at: ${indexes.join(', ')}`);
 });
 
 retention('raw parts older than raw_compress_days are gzipped before retention deletes them, read as before, and measured', async ({ dir, raw, mongo }) => {

@@ -90,6 +90,19 @@ test('dp run <source>.<dataset> --full starts without waiting; --json prints the
   assert.equal(JSON.parse(server.requests.at(-1)!.body), { source: 'bank', dataset: 'accounts', full: false, accept_deletes: true }, '--accept-deletes confirms the run\'s deletions');
 });
 
+test('dp cancel <run> posts to /runs/<id>/cancel and prints what it stopped; a run that ended is exit 1 with the code', async ({ server, routes }) => {
+  routes.set('POST /function/orchestrator/runs/r9/cancel', () => ({ status: 200, body: { outcome: 'cancelled', run_id: 'r9', source: 'bank', dataset: 'accounts' } }));
+  const plain = capture();
+  assert.is(await main(['cancel', 'r9', `--gateway=${server.url}`], plain.io), 0);
+  assert.is(server.requests.at(-1)!.path, '/function/orchestrator/runs/r9/cancel');
+  assert.match(plain.out.join('\n'), 'bank.accounts: run r9 cancelled');
+  routes.set('POST /function/orchestrator/runs/r8/cancel', () => ({ status: 409, body: { error: { code: 'run.not_active', message: 'Run r8 is already succeeded; only an active run can be cancelled.', retryable: false } } }));
+  const ended = capture();
+  assert.is(await main(['cancel', 'r8', `--gateway=${server.url}`], ended.io), 1);
+  assert.match(ended.err.join('\n'), /already succeeded.*\[run\.not_active\]/);
+  assert.is(await main(['cancel', `--gateway=${server.url}`], capture().io), 2);
+});
+
 test('usage errors exit 2 with the usage; the orchestrator\'s own errors exit 1 with its message and code', async ({ server, routes }) => {
   for (const args of [['run'], ['run', 'Bank'], ['run', 'bank.x.y'], ['run', 'bank', '--fast'], ['runs', '--status=lost'], ['runs', '--limit=0'], ['status', 'extra']]) {
     const { io, err } = capture();

@@ -219,7 +219,7 @@ test('a gold model whose SQL file is missing, outside the folder or not a query'
   const outside = only(errorsOf(folder({ 'gold/models.yml': GOLD.replace('gold/order_totals.sql', '../secrets.sql') })), 'metadata.sql_outside_folder');
   assert.is(outside.path, 'models[0].sql');
   const twoStatements = only(errorsOf(folder({ 'gold/order_totals.sql': 'DELETE FROM silver.shop__orders; SELECT 1' })), 'metadata.sql_invalid');
-  assert.match(twoStatements.message, 'does not start with SELECT');
+  assert.match(twoStatements.message, 'holds more than one statement (DELETE, SELECT)');
 });
 
 test('SQL and depends_on that disagree are warnings, not errors', () => {

@@ -24,7 +24,10 @@ import { loadMetadata } from '#metadata/loadMetadata.ts';
 import type { DatasetRef, Source } from '#metadata/schema.ts';
 import { startLocalS3, type LocalS3 } from '#tools/services/s3Server.ts';
 import { putInboxFiles } from '#tools/inbox/putInboxFiles.ts';
-import { createHarness, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { createHarness, extractInChunks, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import type { Connector } from '#connectors/connector.ts';
+import type { PlatformError } from '#platform/errors.ts';
+import superjson from 'superjson';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 import { freePort } from '#support/freePort.ts';
 
@@ -101,6 +104,68 @@ inbox('the files connector imports from the bucket and archives there; the same 
   assert.is(again.result.records, 0);
   assert.ok(again.result.unchanged, 'the same content is not imported twice');
   assert.equal(await context.stores.archive.list(`bank/accounts/duplicates/`), [`bank/accounts/duplicates/${again.run.runId}/accounts-again.csv`]);
+});
+
+inbox('a large CSV export streams from the bucket in ranges: each chunk reads on from its byte offset, the archive is the same bytes', async (context) => {
+  const transactions = context.bank.datasets.find((candidate) => candidate.name === 'transactions')!;
+  const ref = { source: context.bank, dataset: { ...transactions, extract: { ...transactions.extract, batch_size: 20_000 } } };
+  const header = (await readFile(path.join(SAMPLES, 'snapshot-1', 'transactions.csv'), 'utf8')).split('\n')[0]!;
+  const names = header.split(',');
+  const rows = Array.from({ length: 120_000 }, (_, index) => names.map((name) => (name === 'id' || name.endsWith('_id') ? `t${index}` : /date|booked/.test(name) ? '2026-01-02' : /amount/.test(name) ? `${index % 997}.25` : `"memo, ${index}"`)).join(','));
+  const bytes = Buffer.from(`${header}\n${rows.join('\n')}\n`);
+  assert.ok(bytes.length > 2 * 4 * 1024 * 1024, `several ranges: ${bytes.length} bytes`);
+  await context.stores.inbox.put('bank/transactions/transactions-big.csv', bytes);
+
+  // count what is read from the bucket; each part written takes 3 s of the chunk's 5 s
+  let read = 0;
+  const inboxStore = { ...context.stores.inbox, getRange: async (key: string, start: number, length: number) => {
+    const got = await context.stores.inbox.getRange(key, start, length);
+    read += got?.length ?? 0;
+    return got;
+  } };
+  const raw = context.harness.raw;
+  const slowRaw = { ...raw, writePart: async (...args: Parameters<typeof raw.writePart>) => {
+    context.harness.clock.advance(3000);
+    return raw.writePart(...args);
+  } };
+  const harness = { ...context.harness, context: { ...context.harness.context, raw: slowRaw, files: { inbox: inboxStore, archive: context.stores.archive } } };
+  const run = await startRun(context, ref);
+  const { results, last } = await extractInChunks(new FilesConnector() as unknown as Connector<unknown, unknown, unknown>, harness, ref, run, 5000);
+  assert.ok(results.length >= 6, `extracted in ${results.length} chunks`);
+  assert.equal(last.detail.imported, ['transactions-big.csv']);
+  const { records } = await recordsOf(raw, run);
+  assert.is(records.length, 120_000);
+  assert.equal((records as { id: string }[]).map((record) => record.id).slice(-2), ['t119998', 't119999']);
+  // hashed once, parsed once, copied to the archive once: never re-read from the start per chunk
+  assert.ok(read <= 3 * bytes.length + results.length * 4 * 1024 * 1024, `${read} bytes read for a file of ${bytes.length} in ${results.length} chunks`);
+  assert.equal(await context.stores.archive.get(`bank/transactions/${run.runId}/transactions-big.csv`), bytes);
+  assert.equal(await context.stores.inbox.list('bank/transactions/'), []);
+});
+
+inbox('a CSV rewritten in the bucket while it is imported stops the run with a clear conflict', async (context) => {
+  const transactions = context.bank.datasets.find((candidate) => candidate.name === 'transactions')!;
+  const ref = { source: context.bank, dataset: { ...transactions, extract: { ...transactions.extract, batch_size: 2 } } };
+  const sample = await readFile(path.join(SAMPLES, 'snapshot-1', 'transactions.csv'));
+  await context.stores.inbox.put('bank/transactions/transactions-moving.csv', sample);
+  const run = await startRun(context, ref);
+  const connector = new FilesConnector();
+  const raw = context.harness.raw;
+  const slowRaw = { ...raw, writePart: async (...args: Parameters<typeof raw.writePart>) => {
+    context.harness.clock.advance(3000);
+    return raw.writePart(...args);
+  } };
+  const context_ = { ...context.harness.context, raw: slowRaw };
+  const first = await connector.extract({ ref, run, deadline: context.harness.clock.now() + 5000 }, context_);
+  assert.is(first.done, false);
+  await context.stores.inbox.put('bank/transactions/transactions-moving.csv', Buffer.concat([sample, Buffer.from('')]).subarray(0, sample.length - 1));
+  try {
+    await connector.extract({ ref, run, checkpoint: superjson.parse(superjson.stringify(first.checkpoint)), deadline: context.harness.clock.now() + 5000 }, context_);
+    assert.unreachable('a changed file must not be read on');
+  } catch (error) {
+    assert.is((error as PlatformError).code, 'files.changed_during_import');
+    assert.match((error as Error).message, 's3://dataplatform-raw/inbox/bank/transactions/transactions-moving.csv changed while it was being imported');
+  }
+  await context.stores.inbox.delete(['bank/transactions/transactions-moving.csv']);
 });
 
 inbox.run();
