@@ -14,8 +14,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +29,8 @@ import { waitForRuns } from '#tools/cli/waitForRuns.ts';
 import { waitForModelRuns } from '#tools/demo/waitForModelRuns.ts';
 import { checkFaasdKit, startKit, type FaasdKitCheck, type RunningKit } from '#support/faasd/faasdKit.ts';
 import { buildFunctionImages } from '#support/faasd/functionImages.ts';
+import { functionMemory, journal } from '#support/faasd/kitLogs.ts';
+import { startHangingApi, type HangingApi } from '#support/faasd/startHangingApi.ts';
 import { addServiceHosts, SERVICE_PORTS, startHostFerretdb, startHostPostgres, startHostS3, type HostService } from '#support/faasd/hostServices.ts';
 
 const checked = checkFaasdKit();
@@ -54,9 +54,11 @@ type Context = {
   client: OrchestratorClient;
   secrets: string;
   metadata: string;
-  api: { url: string; requests: () => number; close: () => void };
+  api: HangingApi;
   /** Run ids of the bank runs started with curl, for the log checks. */
   bankRuns: RunDetail[];
+  /** The webhook's run, whose extract the watchdog cut. */
+  webhookRunId: string;
 };
 
 const faasd = suite<Context>('platform on a real faasd');
@@ -89,30 +91,6 @@ function curl(args: readonly string[]): { status: number; body: string } {
   const out = must(spawnSync('curl', ['-sS', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 60_000 }), `curl ${args.join(' ')}`);
   const cut = out.lastIndexOf('\n');
   return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
-}
-
-/** An API on the host whose first request never gets an answer (a hung upstream); later ones get two items. */
-async function startHangingApi(address: string): Promise<Context['api']> {
-  let requests = 0;
-  const held: http.ServerResponse[] = [];
-  const server = http.createServer((request, response) => {
-    requests += 1;
-    if (requests === 1) {
-      held.push(response);
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify([{ id: 1, label: 'one' }, { id: 2, label: 'two' }]));
-  });
-  await new Promise<void>((resolve) => server.listen(0, address, resolve));
-  return {
-    url: `http://${address}:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-    close: () => {
-      for (const response of held) response.destroy();
-      server.close();
-    },
-  };
 }
 
 /** The shipped metadata plus two sources of the suite: `hooked` (REST, webhooks, the hanging API) and `drop` (files, on the orchestrator's schedule). */
@@ -186,33 +164,6 @@ async function curlRuns(context: Context, body: Record<string, unknown>): Promis
 
 function stepLine(detail: RunDetail): string {
   return `${detail.run.source}.${detail.run.dataset} ${detail.run.status}: ${detail.steps.map((step) => `${step.step} ${step.duration_ms ?? '?'} ms${(step.attempt ?? 1) > 1 ? ` (attempt ${step.attempt})` : ''}`).join(', ')}`;
-}
-
-/** Resident memory of each function container: its watchdog and the Node process under it, in MiB. */
-function functionMemory(kit: RunningKit): Array<[string, number]> {
-  const tasks = kit.inNamespaces(['ctr', '-n', 'openfaas-fn', 'tasks', 'ls']).split('\n').slice(1).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[2] === 'RUNNING');
-  const read = (file: string): string => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return ''; // the process ended meanwhile
-    }
-  };
-  const rssOf = (pid: string): number => {
-    const kib = Number(/VmRSS:\s+(\d+)/.exec(read(`/proc/${pid}/status`))?.[1] ?? 0);
-    const tasks = read(`/proc/${pid}/status`) === '' ? [] : readdirSync(`/proc/${pid}/task`);
-    const children = tasks.flatMap((task) => read(`/proc/${pid}/task/${task}/children`).trim().split(/\s+/).filter(Boolean));
-    return kib + children.reduce((sum, child) => sum + rssOf(child), 0);
-  };
-  return tasks.map(([name, pid]) => [name!, Math.round(rssOf(pid!) / 1024)] as [string, number]);
-}
-
-/** The lines a core service printed, from the kit's journal (journald on a real faasd: `journalctl -t <identifier>`). */
-function journal(context: Context, identifier: string): string[] {
-  return readFileSync(path.join(context.kit.logsDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean)
-    .map((line) => JSON.parse(line) as { SYSLOG_IDENTIFIER: string; MESSAGE: string })
-    .filter((entry) => entry.SYSLOG_IDENTIFIER === identifier)
-    .map((entry) => entry.MESSAGE);
 }
 
 /** The orchestrator's JSON log lines, as `faas-cli logs orchestrator` shows them. */
@@ -355,6 +306,7 @@ faasd('a webhook with a bad signature is refused; a signed one starts a run, who
   const runIds = (JSON.parse(accepted.body) as { runs: Array<{ run_id: string }> }).runs.map((run) => run.run_id);
   const [run] = await timed('webhook → extract cut at 5 s → retried on the next tick → silver', () => waitForRuns({ client: context.client, runIds, timeoutMs: 240_000, pollMs: 1000 }));
   say(`faasd:   ${stepLine(run!)}`);
+  context.webhookRunId = run!.run.run_id;
   assert.is(run!.run.status, 'succeeded', JSON.stringify(run));
   assert.is(run!.run.trigger, 'webhook');
   const extract = run!.steps.find((step) => step.step === 'extract' && step.chunk === 0)!;
@@ -365,6 +317,24 @@ faasd('a webhook with a bad signature is refused; a signed one starts a run, who
   const events = orchestratorEvents(context).filter((line) => line.run_id === run!.run.run_id && line.step === 'extract');
   assert.ok(events.some((line) => line.event === 'step.retry_scheduled' && line.code === 'step.timeout' && line.attempt === 1), 'the callback of the cut attempt (504) scheduled a retry');
   assert.ok(events.some((line) => line.event === 'tick.retried' && line.next_attempt === 2), 'the tick sent the second attempt');
+});
+
+faasd('the cut first invocation, which of-watchdog left running, finishes late and leaves the retried attempt\'s record alone', async (context) => {
+  assert.ok(context.webhookRunId, 'the webhook test ran');
+  // It gives up on the hung request after 30 s (the API's request timeout) and asks again: about 7 s after the retry.
+  const superseded = await timed('the cut invocation ends on its own (step.superseded)', async () => {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const lines = journal(context.kit, 'openfaas-fn:rest').filter((line) => line.includes('"event":"step.superseded"') && line.includes(context.webhookRunId));
+      if (lines.length > 0 || Date.now() > deadline) return lines;
+      await sleep(1000);
+    }
+  });
+  assert.is(superseded.length, 1, `rest logged step.superseded for ${context.webhookRunId}: ${superseded.join('\n')}`);
+  assert.match(superseded[0]!, '"attempt":1');
+  const run = (await waitForRuns({ client: context.client, runIds: [context.webhookRunId] }))[0]!;
+  assert.is(run.run.status, 'succeeded');
+  assert.is(run.steps.find((step) => step.step === 'extract' && step.chunk === 0)?.attempt, 2, 'the record of attempt 2 stands');
 });
 
 faasd('the cron-connector calls the orchestrator on its stack.yml schedule, and that tick starts the dataset scheduled in metadata', async (context) => {
@@ -383,7 +353,7 @@ faasd('the cron-connector calls the orchestrator on its stack.yml schedule, and 
   for (const detail of runs) say(`faasd:   ${stepLine(detail)} (${readOf(detail)} read)`);
   assert.is(runs.reduce((sum, detail) => sum + readOf(detail), 0), 2, 'the export put in the bucket was imported, once');
   // What the cron-connector printed (journald on a real faasd: journalctl -t openfaas:cron-connector).
-  const cronLines = journal(context, 'openfaas:cron-connector');
+  const cronLines = journal(context.kit, 'openfaas:cron-connector');
   const firstOf = (pattern: RegExp): string => cronLines.find((line) => pattern.test(line)) ?? '(none)';
   say(`faasd:   cron-connector: ${[/Added: orchestrator/, /Invoking: orchestrator/, /Response: orchestrator/].map(firstOf).join(' | ')}`);
   assert.ok(cronLines.some((line) => /Added: orchestrator\.openfaas-fn \[\* \* \* \* \*\]/.test(line)), 'the cron-connector read the orchestrator\'s schedule from its annotations');
@@ -393,7 +363,7 @@ faasd('the cron-connector calls the orchestrator on its stack.yml schedule, and 
 faasd('faas-cli logs orchestrator shows the runs, and a callback for every step, from the queue-worker', (context) => {
   const lines = orchestratorEvents(context);
   // What the queue-worker printed (journald on a real faasd: journalctl -t openfaas:queue-worker).
-  const posted = journal(context, 'openfaas:queue-worker').filter((line) => line.includes('Posted result for'));
+  const posted = journal(context.kit, 'openfaas:queue-worker').filter((line) => line.includes('Posted result for'));
   assert.ok(context.bankRuns.length > 0, 'the bank runs ran');
   for (const detail of context.bankRuns) {
     // Runs started by the request log run.started; the gold runs its silver changes start log under their own events.
@@ -423,7 +393,7 @@ faasd('after a plain redeploy (an update of every function) the next snapshot ru
 });
 
 faasd('no function was killed by the kernel on the way (past its memory limit, of-watchdog logs "signal: killed")', (context) => {
-  const killed = FUNCTIONS.flatMap((name) => journal(context, `openfaas-fn:${name}`).filter((line) => line.includes('Forked function has terminated: signal: killed')).map((line) => `${name}: ${line}`));
+  const killed = FUNCTIONS.flatMap((name) => journal(context.kit, `openfaas-fn:${name}`).filter((line) => line.includes('Forked function has terminated: signal: killed')).map((line) => `${name}: ${line}`));
   assert.equal(killed, []);
 });
 
