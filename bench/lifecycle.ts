@@ -56,6 +56,7 @@ if ((rows === undefined) === !args.demo || (rows !== undefined && (!Number.isInt
 
 type Measure = { readonly step: string; readonly seconds: number; readonly note: string; readonly load: string };
 const measures: Measure[] = [];
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 const loadNow = (): string => os.loadavg().map((value) => value.toFixed(1)).join(' ');
 
 async function measure<T>(step: string, work: () => Promise<T>, note: (result: T) => string = () => ''): Promise<T> {
@@ -229,13 +230,14 @@ async function benchRows(databaseUrl: string, mongodbUrl: string): Promise<void>
       const manifest = result.manifest;
       const dump = manifest.postgres.files.reduce((sum, file) => sum + file.bytes, 0);
       const bronze = manifest.bronze.collections.reduce((sum, collection) => sum + collection.file.bytes, 0);
-      return `dump ${formatBytes(dump)} (${manifest.postgres.tables.reduce((sum, table) => sum + table.rows, 0).toLocaleString('en-US')} rows), bronze ${formatBytes(bronze)}, ${manifest.raw.new_objects} of ${manifest.raw.objects.length} raw files stored (${formatBytes(manifest.raw.new_bytes)})`;
+      const t = result.timings;
+      return `pg_dump ${seconds(t.postgresMs)} s → ${formatBytes(dump)} (${manifest.postgres.tables.reduce((sum, table) => sum + table.rows, 0).toLocaleString('en-US')} rows); bronze ${seconds(t.bronzeMs)} s → ${formatBytes(bronze)} (${manifest.bronze.collections.reduce((sum, collection) => sum + collection.documents, 0).toLocaleString('en-US')} documents); raw ${seconds(t.rawMs)} s → ${manifest.raw.new_objects} of ${manifest.raw.objects.length} files stored (${formatBytes(manifest.raw.new_bytes)})`;
     };
     const first = await measure('backup (custom format, 1 pg_dump worker)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
     await measure('backup again (incremental)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
     await measure('backup, directory format, 2 pg_dump workers', () => createBackup({ ...options, target: createFolderObjectStore(parallel), jobs: 2 }), describe);
-    await measure('restore into an empty platform (pg_restore -j2)', () => restoreBackup({ target: createFolderObjectStore(backups), id: first.id, pool: restoredPool, databaseUrl: restored.url, bronze: restoredMongo.db(), raw: createFolderObjectStore(restored.rawDir), workDir: work }), (result) => (result.verification.ok ? 'every count matches the manifest' : `${result.verification.mismatches.length} mismatches`));
-    await measure('replay bench.items (2 runs)', () => replayDataset({ pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', '));
+    await measure('restore into an empty platform (pg_restore -j2)', () => restoreBackup({ target: createFolderObjectStore(backups), id: first.id, pool: restoredPool, databaseUrl: restored.url, bronze: restoredMongo.db(), raw: createFolderObjectStore(restored.rawDir), workDir: work }), (result) => `pg_restore ${seconds(result.timings.postgresMs)} s, bronze ${seconds(result.timings.bronzeMs)} s, raw ${seconds(result.timings.rawMs)} s, counts ${seconds(result.timings.verifyMs)} s: ${result.verification.ok ? 'every count matches the manifest' : `${result.verification.mismatches.length} mismatches`}`);
+    await measure('replay bench.items (2 runs)', () => replayDataset({ pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => `bronze ${seconds(result.timings.bronzeMs)} s, silver ${seconds(result.timings.silverMs)} s (${result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', ')}), swap ${seconds(result.timings.swapMs)} s`);
     printTable(`${(rows as number).toLocaleString('en-US')} records (delta dataset, 8 columns; run 1: every record, run 2: ${(CHANGE_SHARE * 100).toFixed(1)} % changed)`);
   } finally {
     await Promise.allSettled([pool.end(), restoredPool.end(), mongo.close(), restoredMongo.close()]);

@@ -3,9 +3,11 @@
  * in its own process (uvu through tsx; each reports its counts as JSON, runner/runTestFile.ts), and
  * ends with the plain line `N passed, N failed`.
  *
- *   npm test                       every file under tests/unit, tests/integration, tests/e2e
+ *   npm test                       every file under tests/unit, tests/integration, tests/e2e, and the faasd
+ *                                  suite (tests/faasd) when this machine can run it — else one line says why
  *   npm test -- tests/unit         only files under the given folders or files
  *   npm test -- --no-typecheck     skip the type-check (quicker while iterating)
+ *   npm run test:faasd             the faasd suite alone
  */
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
@@ -15,11 +17,15 @@ import path from 'node:path';
 import { getEnv, projectRoot } from '#platform/env.ts';
 import { createLogger } from '#platform/log.ts';
 import { detectDocker, startContainers, type StartedContainers } from '#tools/services/containers.ts';
+import { checkFaasdKit } from '#support/faasd/faasdKit.ts';
 import { ensureServices, stopServices } from '#tools/services/services.ts';
 import { runTestFile, type FileResult } from './runner/runTestFile.ts';
 
-const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e'];
+const SUITES = ['tests/unit', 'tests/integration', 'tests/e2e', 'tests/faasd'];
 const FILE_TIMEOUT_MS = 10 * 60_000;
+/** The faasd suite builds seven images and waits for schedules: it gets longer, and runs alone, after the rest. */
+const FAASD_FILE_TIMEOUT_MS = 25 * 60_000;
+const isFaasdFile = (file: string): boolean => file.includes(`${path.sep}tests${path.sep}faasd${path.sep}`);
 
 async function findTestFiles(target: string): Promise<string[]> {
   const full = path.resolve(projectRoot, target);
@@ -65,13 +71,20 @@ async function main(): Promise<number> {
   const env = getEnv();
   const log = createLogger({ format: 'text', fields: {}, sink: (line) => process.stderr.write(`[services] ${line}\n`) });
 
-  const files = (await Promise.all((targets.length > 0 ? targets : SUITES).map(findTestFiles))).flat();
+  const found = (await Promise.all((targets.length > 0 ? targets : SUITES).map(findTestFiles))).flat();
+  // The faasd suite needs the kit's programs and root; without them it is skipped with one line saying why.
+  const kit = checkFaasdKit();
+  if (!kit.ready && found.some(isFaasdFile)) {
+    process.stdout.write(`skip tests/faasd (the faasd suite): ${kit.reason}\n`);
+  }
+  const files = found.filter((file) => kit.ready || !isFaasdFile(file));
+  const faasdFiles = files.filter(isFaasdFile);
 
   let containers: StartedContainers | undefined;
   let startedLocal = false;
   let databaseUrl = env.databaseUrl;
   let mongodbUrl = env.mongodbUrl;
-  const needsServices = files.some((file) => !file.includes(`${path.sep}unit${path.sep}`));
+  const needsServices = files.some((file) => !file.includes(`${path.sep}unit${path.sep}`) && !isFaasdFile(file));
   if (needsServices) {
     if (!env.databaseUrlFromEnv && !env.mongodbUrlFromEnv && env.useContainers && (await detectDocker(env.dockerHost))) {
       containers = await startContainers(log);
@@ -89,7 +102,8 @@ async function main(): Promise<number> {
     results.push(result);
     const mark = result.failed > 0 ? 'FAIL' : 'ok  ';
     process.stdout.write(`${mark} ${result.file}  (${result.passed} passed, ${result.failed} failed, ${(result.ms / 1000).toFixed(1)}s)\n`);
-    if (result.failed > 0) {
+    // The faasd suite's output is its report (stage and step timings, memory per function): always shown.
+    if (result.failed > 0 || isFaasdFile(path.join(projectRoot, result.file))) {
       process.stdout.write(`${result.output.trim().split('\n').map((line) => `     │ ${line}`).join('\n')}\n`);
     }
   };
@@ -97,7 +111,7 @@ async function main(): Promise<number> {
   try {
     const checking = skipTypecheck ? undefined : typecheck();
     // Two workers: the machines have two cores, and every integration file uses its own database.
-    const queue = [...files];
+    const queue = files.filter((file) => !isFaasdFile(file));
     const workers = Array.from({ length: Math.min(Math.max(os.availableParallelism(), 1), 2) }, async () => {
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
         report(await runTestFile(file, { cwd: projectRoot, env: childEnv, timeoutMs: FILE_TIMEOUT_MS }));
@@ -106,6 +120,9 @@ async function main(): Promise<number> {
     await Promise.all(workers);
     if (checking !== undefined) {
       report(await checking);
+    }
+    for (const file of faasdFiles) {
+      report(await runTestFile(file, { cwd: projectRoot, env: childEnv, timeoutMs: FAASD_FILE_TIMEOUT_MS }));
     }
   } finally {
     if (containers !== undefined) {
@@ -118,11 +135,11 @@ async function main(): Promise<number> {
   const passed = results.reduce((sum, result) => sum + result.passed, 0);
   const failed = results.reduce((sum, result) => sum + result.failed, 0);
   const skipped = results.reduce((sum, result) => sum + result.skipped, 0);
-  if (files.length === 0) {
+  if (found.length === 0) {
     process.stdout.write(`no test files found under ${(targets.length > 0 ? targets : SUITES).join(', ')}\n`);
   }
   process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
-  return failed > 0 || files.length === 0 ? 1 : 0;
+  return failed > 0 || found.length === 0 ? 1 : 0;
 }
 
 main().then(

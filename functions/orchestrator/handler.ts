@@ -7,3 +7,6 @@ import { createOrchestratorFromEnv } from '#orchestrator/createOrchestratorFromE
 import { createOrchestratorHandler } from '#orchestrator/api/createOrchestratorHandler.ts';
 
 export default createOrchestratorHandler(createOrchestratorFromEnv());
+
+/** Webhook bodies are only signed, never read: the template passes their bytes as they are, JSON or not. */
+export const rawBodyPaths = ['/webhooks/'];

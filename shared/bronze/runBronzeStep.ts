@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadBronze, type LoadedSlice } from './loadBronze.ts';
 import { ValidationError } from '#platform/errors.ts';
 import { applyRetention } from './applyRetention.ts';
+import { recordRawUsage } from './recordRawUsage.ts';
 import { createLogger, type Logger } from '#platform/log.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
 import type { StepRunner } from '#pipeline/steps.ts';
@@ -54,8 +55,13 @@ export function createBronzeStepRunner(options: CreateBronzeStepRunnerOptions = 
       return { status: 'continue', checkpoint: result.checkpoint, counts, detail };
     }
     // Once a run is in bronze, what the dataset's retention allows to go goes: older raw runs and bronze documents.
-    const retention = await applyRetention({ rawStore: resources.rawStore(), db: await resources.mongo(), dataset: run.ref, now: new Date() });
-    const removed = retention.rawRuns.length > 0 || retention.bronzeDocuments > 0 ? { retention: { raw_runs_deleted: retention.rawRuns.length, bronze_documents_deleted: retention.bronzeDocuments } } : {};
+    // Inside the step's budget: what does not fit goes after the next load.
+    const retention = await applyRetention({ rawStore: resources.rawStore(), db: await resources.mongo(), dataset: run.ref, now: new Date(), deadline: context.deadline - SLICE_RESERVE_MS });
+    await recordRawUsage(pool, run.raw.source, run.raw.dataset, retention.rawUsage);
+    const removed =
+      retention.rawRuns.length > 0 || retention.bronzeDocuments > 0 || retention.rawCompressed > 0 || !retention.complete
+        ? { retention: { raw_runs_deleted: retention.rawRuns.length, raw_files_compressed: retention.rawCompressed, bronze_documents_deleted: retention.bronzeDocuments, complete: retention.complete } }
+        : {};
     return { status: 'done', counts, detail: { ...detail, ...removed } };
   };
 }

@@ -44,7 +44,7 @@ export type PageInput<C, E, S> = {
   readonly state: S;
   readonly deadline: number;
   readonly budget: RequestBudget | undefined;
-  readonly context: Required<Omit<ConnectorContext, 'db'>> & Pick<ConnectorContext, 'db'>;
+  readonly context: Required<Omit<ConnectorContext, 'db' | 'files'>> & Pick<ConnectorContext, 'db' | 'files'>;
 };
 
 export type StartInput<C, E> = {

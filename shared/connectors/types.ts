@@ -13,6 +13,7 @@ import type { DatasetRef } from '#metadata/schema.ts';
 import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
 import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import type { JsonValue } from '#pipeline/cursor/datasetRunRef.ts';
+import type { FilesStores } from './files/filesStores.ts';
 
 export type ExtractRequest = {
   readonly ref: DatasetRef;
@@ -77,4 +78,6 @@ export type ConnectorContext = {
   readonly db?: DatabasePool;
   /** Default: `getEnv()`. */
   readonly env?: Env;
+  /** The files connector's inbox and archive. Default: the stores DP_INBOX_URL and DP_ARCHIVE_URL name. */
+  readonly files?: FilesStores;
 };

@@ -113,6 +113,12 @@ export function checkSourceRules(input: SourceRuleInput): MetadataIssue[] {
       }
     }
 
+    const retention = isObject(dataset.retention) ? dataset.retention : undefined;
+    const compressAfter = retention?.raw_compress_days;
+    if (typeof compressAfter === 'number' && typeof retention?.raw_days === 'number' && compressAfter >= retention.raw_days) {
+      report(at('retention', 'raw_compress_days'), 'metadata.retention_order', `raw files are deleted after ${retention.raw_days} days, before they would be compressed after ${compressAfter}`, `set \`raw_compress_days\` below ${retention.raw_days}, or remove it`);
+    }
+
     const flag = asName(dataset.deleted_flag);
     if (flag !== undefined && Array.isArray(dataset.columns)) {
       const column = columns.get(flag);

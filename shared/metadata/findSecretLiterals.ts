@@ -1,6 +1,6 @@
 /**
  * Finds secret values written into a source file. Metadata only ever names secrets (`secrets: { token:
- * ynab_token }`); a value pasted into `secrets`, `webhook_secret`, `config` or `extract` would end up in
+ * ynab-token }`); a value pasted into `secrets`, `webhook_secret`, `config` or `extract` would end up in
  * git, in the catalog and in run records. The value itself is never repeated in the report.
  */
 import { formatIssuePath, type MetadataIssue, type PathSegment } from './metadataIssue.ts';
@@ -61,7 +61,7 @@ export function findSecretLiterals(file: string, parsed: ParsedYaml): MetadataIs
     return [];
   }
   const found: Found[] = [];
-  const referenceFix = 'put the value in the secret store (OpenFaaS secret, Infisical or env) and write the secret\'s name here, e.g. `ynab_token`';
+  const referenceFix = 'put the value in the secret store (OpenFaaS secret, Infisical or env) and write the secret\'s name here, e.g. `ynab-token`';
   if (isObject(document.secrets)) {
     for (const [role, name] of Object.entries(document.secrets)) {
       if (typeof name === 'string' && looksLikeSecretValue(name)) {

@@ -24,6 +24,18 @@ export const nameSchema = z
   .max(48, { message: 'is longer than 48 characters; Postgres identifiers are limited, shorten it' })
   .regex(NAME_PATTERN, { message: 'must match ^[a-z][a-z0-9_]*$ (lower case letters, digits and _; starting with a letter)' });
 
+/**
+ * A secret's name, as `faas-cli secret create` accepts it (a DNS-1123 subdomain: lower-case letters, digits, `-`
+ * and `.`, starting and ending with a letter or digit), so the same name works as an OpenFaaS secret file, an
+ * Infisical key and (upper-cased, `-` as `_`) a DP_SECRET_ variable.
+ */
+export const SECRET_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const secretNameSchema = z
+  .string()
+  .max(253, { message: 'is longer than 253 characters, which faas-cli refuses' })
+  .regex(SECRET_NAME_PATTERN, { message: 'is not a secret name faas-cli accepts: use lower-case letters, digits, - and . (github-token, not github_token)' });
+
 /** Postgres types a silver column may have, and how a received value is cast to each. */
 export const COLUMN_TYPES = ['text', 'integer', 'bigint', 'numeric', 'double precision', 'boolean', 'date', 'timestamptz', 'jsonb', 'uuid'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -51,6 +63,8 @@ export type Column = z.output<typeof columnSchema>;
 export const retentionSchema = z.strictObject({
   /** Days raw files are kept after their run; default: kept forever. */
   raw_days: z.number().int().positive().optional(),
+  /** Days after a run's start day when its raw part files are gzipped (still read as before, a few times smaller); default: never. */
+  raw_compress_days: z.number().int().positive().optional(),
   /** Days bronze documents are kept after their run; default: kept forever. */
   bronze_days: z.number().int().positive().optional(),
 });
@@ -109,9 +123,9 @@ export const sourceSchema = z.strictObject({
   /** Connector settings shared by all datasets (base URL, auth kind, inbox…), checked by the connector's own schema. */
   config: z.record(z.string(), z.unknown()).default({}),
   /** Secret references: a role the connector asks for → the secret's name in the secret store. Never values. */
-  secrets: z.record(nameSchema, nameSchema).default({}),
+  secrets: z.record(nameSchema, secretNameSchema).default({}),
   /** Name of the secret holding the HMAC key that signs webhook calls for this source; without it webhooks are refused. */
-  webhook_secret: nameSchema.optional(),
+  webhook_secret: secretNameSchema.optional(),
   datasets: z.array(datasetSchema).min(1, { message: 'needs at least one dataset' }),
 });
 export type Source = z.output<typeof sourceSchema>;

@@ -8,7 +8,7 @@ import { closestName } from './closestName.ts';
 import { formatIssuePath, type MetadataIssue, type PathSegment } from './metadataIssue.ts';
 import type { ParsedYaml } from './parseMetadataYaml.ts';
 import { knownKeysAt, valueAt, type SchemaNode } from './schemaWalk.ts';
-import { NAME_PATTERN } from './schema.ts';
+import { NAME_PATTERN, SECRET_NAME_PATTERN } from './schema.ts';
 import { toMetadataName } from './toMetadataName.ts';
 
 /** Usual spellings of column types in other systems, so `int` suggests `integer`. */
@@ -127,6 +127,12 @@ export function translateZodIssues(issues: readonly z.core.$ZodIssue[], options:
             ? 'use lower case letters, digits and _, starting with a letter'
             : `rename it, e.g. \`${toMetadataName(input)}\`, and update every reference to it`;
           push(path, 'metadata.bad_name', `${shown} ${issue.message}`, fix);
+        } else if (String((issue as { pattern?: unknown }).pattern) === String(SECRET_NAME_PATTERN)) {
+          // Secret fields may hold a pasted value; only a name written the old way (github_token) is echoed back.
+          const fix = typeof input === 'string' && NAME_PATTERN.test(input)
+            ? `rename the secret \`${input.replace(/_/g, '-')}\` here, in stack.yml and in \`faas-cli secret create\``
+            : 'use lower-case letters, digits, - and ., starting and ending with a letter or digit';
+          push(path, 'metadata.bad_secret_name', `${shown} ${issue.message}`, fix);
         } else {
           push(path, 'metadata.bad_format', `${shown} ${issue.message}`, 'see docs/metadata.md for the expected form');
         }

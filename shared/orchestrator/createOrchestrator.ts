@@ -4,6 +4,7 @@ import { loadCatalog } from '#metadata/catalog/loadCatalog.ts';
 import type { OrchestratorApi } from './api/orchestratorApi.ts';
 import type { SecretStore } from '#platform/secrets/secretStore.ts';
 import { describeRun } from './api/describeRun.ts';
+import { cancelRun } from './runs/cancelRun.ts';
 import type { Dispatcher } from './dispatch/dispatcher.ts';
 import { handleCallback } from './dispatch/handleCallback.ts';
 import { handleWebhook } from './triggers/handleWebhook.ts';
@@ -60,6 +61,7 @@ export function createOrchestrator(options: CreateOrchestratorOptions): Orchestr
     }),
     listRuns: async (query) => ({ status: 200, body: { runs: await listRunViews(context.pool, query) } }),
     getRun: (runId) => describeRun(context, runId),
+    cancelRun: (runId) => cancelRun(context, runId),
     getRunLogs: (runId, query) => readRunLogs(context, runId, query),
     handleCallback: keepingLogs((callback) => handleCallback(context, callback)),
     handleWebhook: keepingLogs((delivery) => handleWebhook(context, delivery)),

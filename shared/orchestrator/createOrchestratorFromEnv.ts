@@ -33,6 +33,7 @@ export function createOrchestratorFromEnv(options: { readonly env?: Env; readonl
     startRuns: async (request) => (await orchestrator()).startRuns(request),
     listRuns: async (query) => (await orchestrator()).listRuns(query),
     getRun: async (runId) => (await orchestrator()).getRun(runId),
+    cancelRun: async (runId) => (await orchestrator()).cancelRun(runId),
     getRunLogs: async (runId, query) => (await orchestrator()).getRunLogs(runId, query),
     handleCallback: async (callback) => (await orchestrator()).handleCallback(callback),
     handleWebhook: async (delivery) => (await orchestrator()).handleWebhook(delivery),

@@ -19,6 +19,8 @@ export type OrchestratorConfig = {
   readonly stepLeaseMs: number;
   /** Rows the tick handles per kind of work in one call. Default 100. */
   readonly tickBatch: number;
+  /** Milliseconds a webhook delivery is remembered, so a replay starts nothing. Default 86400000 (DP_WEBHOOK_REPLAY_WINDOW_SECONDS). */
+  readonly webhookReplayWindowMs: number;
   /** Log lines kept per (run, step, chunk, attempt) of the orchestrator's own lines. Default 200 (DP_LOG_LINES_PER_INVOCATION). */
   readonly logLinesPerInvocation: number;
   /** Days invocation log lines are kept; the tick deletes older ones. Default 30 (DP_LOG_RETENTION_DAYS). */
@@ -33,11 +35,12 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = Object.freeze({
   stepBudgetMs: 40_000,
   stepLeaseMs: 70_000,
   tickBatch: 100,
+  webhookReplayWindowMs: 86_400_000,
   logLinesPerInvocation: 200,
   logRetentionDays: 30,
 });
 
-/** The orchestrator configuration from the environment (DP_MAX_ATTEMPTS, DP_CALLBACK_TIMEOUT_SECONDS, DP_RETRY_*, DP_STEP_BUDGET_MS, DP_LOG_*). */
+/** The orchestrator configuration from the environment (DP_MAX_ATTEMPTS, DP_CALLBACK_TIMEOUT_SECONDS, DP_RETRY_*, DP_STEP_BUDGET_MS, DP_WEBHOOK_REPLAY_WINDOW_SECONDS, DP_LOG_*). */
 export function orchestratorConfigFromEnv(env: Env): OrchestratorConfig {
   return {
     ...DEFAULT_ORCHESTRATOR_CONFIG,
@@ -46,6 +49,7 @@ export function orchestratorConfigFromEnv(env: Env): OrchestratorConfig {
     retryBaseMs: env.retryBaseMs,
     retryMaxMs: env.retryMaxMs,
     stepBudgetMs: env.stepBudgetMs,
+    webhookReplayWindowMs: env.webhookReplayWindowMs,
     logLinesPerInvocation: env.logLinesPerInvocation,
     logRetentionDays: env.logRetentionDays,
   };

@@ -64,6 +64,10 @@ export async function runStepOnce<Resources>(options: RunStepOnceOptions<Resourc
   if (run === null) {
     throw new NotFoundError('run.not_found', `Run ${request.runId} does not exist; steps run only for runs the orchestrator started (POST /function/orchestrator/runs).`, { context: { runId: request.runId } });
   }
+  if (run.status !== 'running' && run.status !== 'pending') {
+    // A cancelled (or otherwise ended) run: a chunk still in the queue must not work, nor hold the queue.
+    throw new ConflictError('run.not_running', `${where}: the run is ${run.status}${run.error?.code === 'run.cancelled' ? ' (cancelled)' : ''}; nothing was done.`, { context: { runId: request.runId, status: run.status } });
+  }
   if (run.source !== request.source || run.dataset !== request.dataset) {
     throw new ValidationError('step.run_mismatch', `${where} names ${request.source}.${request.dataset}, but the run is for ${run.source}.${run.dataset}; send the run's own source and dataset.`, { context: { runId: request.runId } });
   }

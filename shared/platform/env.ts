@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { envSchema, FILE_KEYS, type LogLevel, type SecretsProviderKind } from './envSchema.ts';
 import { ConfigError } from './errors.ts';
 import { registerSecretValue } from './redact.ts';
+import { envSecretVariable } from './secrets/createEnvSecretStore.ts';
 
 export type { LogLevel, SecretsProviderKind } from './envSchema.ts';
 
@@ -53,7 +54,7 @@ export type Env = {
   // Functions and the local gateway (docs/infrastructure.md). The template reads its own DP_FUNCTION_* keys.
   /** Time budget of one step invocation in milliseconds, kept below the 60 s function timeout. DP_STEP_BUDGET_MS, default 40000, at most 55000. */
   readonly stepBudgetMs: number;
-  /** Base URL of the OpenFaaS gateway that functions call (on faasd `http://gateway.openfaas:8080`). DP_GATEWAY_URL, default http://127.0.0.1:8080. */
+  /** Base URL of the OpenFaaS gateway that functions call (on faasd `http://gateway:8080`). DP_GATEWAY_URL, default http://127.0.0.1:8080. */
   readonly gatewayUrl: string;
   /** Port of the local gateway (`dp gateway`). DP_GATEWAY_PORT, default 8080. */
   readonly gatewayPort: number;
@@ -63,6 +64,8 @@ export type Env = {
   readonly gatewayPassword: string | undefined;
   /** Async invocations the local gateway runs at once (the CE queue-worker runs 1). DP_GATEWAY_ASYNC_CONCURRENCY, default 1. */
   readonly gatewayAsyncConcurrency: number;
+  /** Largest request body the local gateway accepts for a sync call, in bytes (async calls: 1 MB, as NATS). DP_GATEWAY_MAX_BODY_BYTES, default 33554432 (32 MB). */
+  readonly gatewayMaxBodyBytes: number;
   /** The OpenFaaS stack file the local gateway serves. DP_STACK_FILE, default <projectRoot>/stack.yml. */
   readonly stackFile: string;
   /** Where raw files go: `file:///folder` or `s3://bucket/prefix` (object store on faasd). DP_RAW_STORE_URL, default file://<dataDir>/raw. */
@@ -84,11 +87,11 @@ export type Env = {
   /** Folder of secret files, one file per secret (DP_SECRETS_DIR). Default: /var/openfaas/secrets, where faasd mounts them. */
   readonly secretsDir: string;
   /**
-   * The value of the environment variable DP_SECRET_<NAME> (name upper-cased), for the `env` secret provider.
+   * The value of the environment variable DP_SECRET_<NAME> (name upper-cased, `-` and `.` as `_`), for the `env` secret provider.
    * A function rather than a field so that printing the configuration never prints secret values.
    */
   readonly envSecret: (name: string) => string | undefined;
-  /** Infisical settings for the `infisical` secret provider; its client id and secret are themselves secrets (`infisical_client_id`, `infisical_client_secret`). */
+  /** Infisical settings for the `infisical` secret provider; its client id and secret are themselves secrets (`infisical-client-id`, `infisical-client-secret`). */
   readonly infisical: {
     /** DP_INFISICAL_SITE_URL. Default: https://app.infisical.com. */
     readonly siteUrl: string;
@@ -103,6 +106,10 @@ export type Env = {
   readonly inboxDir: string;
   /** Root where the files connector moves imported files, `<archiveDir>/<source>/<dataset>` (DP_ARCHIVE_DIR). Default: <dataDir>/archive. */
   readonly archiveDir: string;
+  /** Where the files connector's inboxes are: `file:///folder` or `s3://bucket/prefix` (on faasd, where functions have no volume). DP_INBOX_URL, default file://<inboxDir>. */
+  readonly inboxUrl: string;
+  /** Where the files connector archives: `file:///folder` or `s3://bucket/prefix`. DP_ARCHIVE_URL, default file://<archiveDir>. */
+  readonly archiveUrl: string;
   /** `dp up --demo` exits after printing its summary instead of staying up (DP_DEMO_EXIT=1, like `--exit`). Default: false. */
   readonly demoExit: boolean;
 
@@ -125,6 +132,8 @@ export type Env = {
   readonly callbackBaseUrl: string;
   /** Milliseconds after which a sent step without a callback is dispatched again by the tick. DP_CALLBACK_TIMEOUT_SECONDS, default 180 s. */
   readonly callbackTimeoutMs: number;
+  /** How long a webhook delivery is remembered, so a replay of it starts nothing. DP_WEBHOOK_REPLAY_WINDOW_SECONDS, default 86400 (a day). */
+  readonly webhookReplayWindowMs: number;
   /** Attempts per step chunk (the first one included) before the run fails. DP_MAX_ATTEMPTS, default 4. */
   readonly maxAttempts: number;
   /** Delay before the second attempt of a failed step, in milliseconds; doubles per attempt. DP_RETRY_BASE_MS, default 30000. */
@@ -181,7 +190,10 @@ function readSource(source: Source): Record<string, string> {
 /** Masks the password of a connection URL in every log line and error body. */
 function registerUrlPassword(value: string): void {
   const password = new URL(value).password;
-  if (password !== '') registerSecretValue(decodeURIComponent(password));
+  if (password === '') return;
+  // Both forms: a log line may quote the URL (percent-encoded) or the password a driver decoded from it.
+  registerSecretValue(password);
+  registerSecretValue(decodeURIComponent(password));
 }
 
 /** Every problem of the environment in one ConfigError, naming each key; `context.key` is the first. */
@@ -223,6 +235,8 @@ export function loadEnv(source: Source = process.env): Env {
   const consolePassword = env.DP_CONSOLE_PASSWORD;
   if (consolePassword !== undefined) registerSecretValue(consolePassword);
   const gatewayUrl = env.DP_GATEWAY_URL.replace(/\/+$/, '');
+  const inboxDir = path.resolve(dataDir, env.DP_INBOX_DIR);
+  const archiveDir = path.resolve(dataDir, env.DP_ARCHIVE_DIR);
 
   return Object.freeze({
     databaseUrl,
@@ -244,6 +258,7 @@ export function loadEnv(source: Source = process.env): Env {
     gatewayUser: env.DP_GATEWAY_USER,
     gatewayPassword: env.DP_GATEWAY_PASSWORD,
     gatewayAsyncConcurrency: env.DP_GATEWAY_ASYNC_CONCURRENCY,
+    gatewayMaxBodyBytes: env.DP_GATEWAY_MAX_BODY_BYTES,
     stackFile: path.resolve(projectRoot, env.DP_STACK_FILE),
     rawStoreUrl: env.DP_RAW_STORE_URL ?? pathToFileURL(path.join(dataDir, 'raw')).href,
     s3Endpoint: env.DP_S3_ENDPOINT,
@@ -251,15 +266,17 @@ export function loadEnv(source: Source = process.env): Env {
     s3Credentials: () => (s3AccessKeyId !== undefined && s3SecretAccessKey !== undefined ? { accessKeyId: s3AccessKeyId, secretAccessKey: s3SecretAccessKey } : undefined),
     secretsProviders: Object.freeze(env.DP_SECRETS_PROVIDER),
     secretsDir: path.resolve(env.DP_SECRETS_DIR),
-    envSecret: (name: string) => source[`DP_SECRET_${name.toUpperCase()}`] || undefined,
+    envSecret: (name: string) => source[envSecretVariable(name)] || undefined,
     infisical: Object.freeze({
       siteUrl: env.DP_INFISICAL_SITE_URL,
       projectId: env.DP_INFISICAL_PROJECT_ID,
       environment: env.DP_INFISICAL_ENVIRONMENT,
       secretPath: env.DP_INFISICAL_SECRET_PATH,
     }),
-    inboxDir: path.resolve(dataDir, env.DP_INBOX_DIR),
-    archiveDir: path.resolve(dataDir, env.DP_ARCHIVE_DIR),
+    inboxDir,
+    archiveDir,
+    inboxUrl: env.DP_INBOX_URL ?? pathToFileURL(inboxDir).href,
+    archiveUrl: env.DP_ARCHIVE_URL ?? pathToFileURL(archiveDir).href,
     demoExit: env.DP_DEMO_EXIT,
     backupUrl: env.DP_BACKUP_URL ?? pathToFileURL(path.join(dataDir, 'backups')).href,
     backupWorkDir: path.resolve(dataDir, env.DP_BACKUP_WORK_DIR),
@@ -269,6 +286,7 @@ export function loadEnv(source: Source = process.env): Env {
     pgBinDir: env.DP_PG_BIN_DIR,
     callbackBaseUrl: (env.DP_CALLBACK_BASE_URL ?? gatewayUrl).replace(/\/+$/, ''),
     callbackTimeoutMs: env.DP_CALLBACK_TIMEOUT_SECONDS * 1000,
+    webhookReplayWindowMs: env.DP_WEBHOOK_REPLAY_WINDOW_SECONDS * 1000,
     maxAttempts: env.DP_MAX_ATTEMPTS,
     retryBaseMs: env.DP_RETRY_BASE_MS,
     retryMaxMs: env.DP_RETRY_MAX_MS,

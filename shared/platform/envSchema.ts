@@ -111,12 +111,13 @@ export const envSchema = z.object({
     .describe('Basic-auth user of the gateway\'s /system routes.'),
   DP_GATEWAY_PASSWORD: text.optional().describe('Basic-auth password of the local gateway. Default: one generated once into <DP_DATA_DIR>/secrets/basic-auth-password.'),
   DP_GATEWAY_ASYNC_CONCURRENCY: wholeNumber(1, 1, 64, 'concurrent invocations').describe('Async invocations the local gateway runs at once (the CE queue-worker runs 1).'),
+  DP_GATEWAY_MAX_BODY_BYTES: wholeNumber(32 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'bytes').describe('Largest sync request body the local gateway accepts, counted while it streams (async bodies: 1 MB, as NATS).'),
   DP_STACK_FILE: text.default('stack.yml').describe('The stack file the local gateway serves, relative to the project.'),
   DP_DEMO_EXIT: flag.describe('`1` or `true`: `dp up --demo` exits after its summary, like `--exit`.'),
 
   // Raw store and the files connector.
   DP_RAW_STORE_URL: url(['file:', 's3:']).optional().describe('Where raw part files go: `file:///folder` or `s3://bucket/prefix`. Default: file://<DP_DATA_DIR>/raw.'),
-  DP_S3_ENDPOINT: url(['http:', 'https:']).optional().describe('The S3-compatible endpoint of an `s3://` raw store (faasd: http://seaweedfs:8333).'),
+  DP_S3_ENDPOINT: url(['http:', 'https:']).optional().describe('The S3-compatible endpoint of an `s3://` raw store, inbox or archive (faasd: http://seaweedfs:8333).'),
   DP_S3_REGION: text.default('us-east-1').describe('Signing region of the S3 endpoint.'),
   DP_S3_ACCESS_KEY_ID: text.optional().describe('The S3 access key id.'),
   DP_S3_ACCESS_KEY_ID_FILE: text.optional().describe('A file holding DP_S3_ACCESS_KEY_ID.'),
@@ -124,6 +125,8 @@ export const envSchema = z.object({
   DP_S3_SECRET_ACCESS_KEY_FILE: text.optional().describe('A file holding DP_S3_SECRET_ACCESS_KEY.'),
   DP_INBOX_DIR: text.default('inbox').describe('Root of the files connector\'s inboxes, `<inbox>/<source>/<dataset>`, relative to DP_DATA_DIR.'),
   DP_ARCHIVE_DIR: text.default('archive').describe('Where the files connector moves imported, duplicate and rejected files, relative to DP_DATA_DIR.'),
+  DP_INBOX_URL: url(['file:', 's3:']).optional().describe('The inbox as an object store: `file:///folder` or `s3://bucket/prefix` (faasd: s3://dataplatform-raw/inbox, with DP_S3_ENDPOINT and the key pair). Default: file://<DP_INBOX_DIR>.'),
+  DP_ARCHIVE_URL: url(['file:', 's3:']).optional().describe('The archive as an object store (faasd: s3://dataplatform-raw/archive). Default: file://<DP_ARCHIVE_DIR>.'),
 
   // Backups (docs/operations.md).
   DP_BACKUP_URL: url(['file:', 's3:']).optional().describe('Where `dp backup` and the backup agent write, and where `dp restore <id>` looks: `file:///folder` or `s3://bucket/prefix` (the DP_S3_* settings). Default: file://<DP_DATA_DIR>/backups.'),
@@ -156,6 +159,7 @@ export const envSchema = z.object({
   // The orchestrator (docs/orchestration.md).
   DP_CALLBACK_BASE_URL: url(['http:', 'https:']).optional().describe('Where the queue-worker posts step callbacks. Default: DP_GATEWAY_URL.'),
   DP_CALLBACK_TIMEOUT_SECONDS: wholeNumber(180, 1, 86_400, 'seconds').describe('A sent step without a callback for longer is dispatched again by the tick.'),
+  DP_WEBHOOK_REPLAY_WINDOW_SECONDS: wholeNumber(86_400, 1, 30 * 86_400, 'seconds').describe('How long a webhook delivery is remembered: a replay within it (same delivery id, or same signed body) starts nothing.'),
   DP_MAX_ATTEMPTS: wholeNumber(4, 1, 100, 'attempts').describe('Attempts per step chunk, the first included, before the run fails.'),
   DP_RETRY_BASE_MS: wholeNumber(30_000, 0, 3_600_000, 'milliseconds').describe('Delay before the second attempt of a failed step; doubles per attempt.'),
   DP_RETRY_MAX_MS: wholeNumber(900_000, 0, 86_400_000, 'milliseconds').describe('Longest delay between two attempts.'),

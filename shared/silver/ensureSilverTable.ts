@@ -5,6 +5,7 @@ import { ConfigError } from '#platform/errors.ts';
 import { datasetTableName } from '#metadata/datasetTableName.ts';
 import type { DatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import { buildAddColumnSql, buildCreateSilverTableSql } from './buildSilverTableSql.ts';
+import { describeSilverRetypes } from './findSilverRetypes.ts';
 import { AUDIT_COLUMNS, FORMATTED_TYPES } from './silverSchema.ts';
 
 export type EnsureSilverTableResult = {
@@ -38,8 +39,8 @@ export async function ensureSilverTable(connection: CommonQueryMethods, columns:
   const types = new Map(existing.map((row) => [row.name, row.type]));
   const mismatched = columns.columns.filter((column) => types.has(column.name) && types.get(column.name) !== FORMATTED_TYPES[column.type]);
   if (mismatched.length > 0) {
-    const list = mismatched.map((column) => `\`${column.name}\` is ${types.get(column.name)} in silver.${table} but ${column.type} in metadata`).join('; ');
-    throw new ConfigError('silver.column_type_changed', `Dataset \`${columns.source}.${columns.dataset}\`: ${list}. Silver keeps history, so a column's type cannot change: restore the type, or add a new column with the new type.`, { context: { table, columns: mismatched.map((column) => column.name) } });
+    const retypes = mismatched.map((column) => ({ source: columns.source, dataset: columns.dataset, table: `silver.${table}`, column: column.name, silverType: types.get(column.name) ?? '?', declaredType: column.type }));
+    throw new ConfigError('silver.column_type_changed', `Nothing was merged. ${describeSilverRetypes(retypes)}`, { context: { table, columns: mismatched.map((column) => column.name) } });
   }
   const missing = [...columns.columns, ...AUDIT_COLUMNS].filter((column) => !types.has(column.name));
   for (const column of missing) {

@@ -3,6 +3,7 @@ import { listRunParts } from '#bronze/loadBronze.ts';
 import { ConflictError } from '#platform/errors.ts';
 import { createLogger } from '#platform/log.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
+import { lockRun } from '#pipeline/runStore/lockRun.ts';
 import type { FunctionResources } from '#platform/function/createFunctionResources.ts';
 import type { StepOutcomeInput, StepRunner } from '#pipeline/steps.ts';
 import { loadDatasetStepRun } from '#pipeline/loadDatasetStepRun.ts';
@@ -45,7 +46,8 @@ const MERGE_FLOOR_MS = 5000;
  * checkpoint). The merge itself runs in one invocation, started only when it fits the time left, and drops
  * the staging in its transaction. The step's outcome is recorded in that same transaction
  * (`recordOutcome`), so a chunk redelivered after the commit replays its counts instead of merging again.
- * The dataset's cursor is not touched here: it moves when the run succeeds.
+ * The merge commits under the run's lock: a run cancelled meanwhile gets no merge. The dataset's cursor is
+ * not touched here: it moves when the run succeeds.
  */
 export const runSilverStep: StepRunner<FunctionResources> = async (context, resources) => {
   const pool = await resources.pool();
@@ -84,7 +86,14 @@ export const runSilverStep: StepRunner<FunctionResources> = async (context, reso
     staged: { ...staging, searchAllDuplicates: staging.chunks > 1 },
     dropRunStaging: true,
     deletions: { maxShare: run.ref.dataset.max_delete_share, accept: run.acceptDeletes },
-    beforeCommit: (tx, result) => context.recordOutcome(tx, outcomeOf(result, stagingDetail)),
+    beforeCommit: async (tx, result) => {
+      // Under the run's lock: a run cancelled while the batch was staged must not get its merge.
+      const current = await lockRun(tx, run.runId);
+      if (current === null || (current.status !== 'running' && current.status !== 'pending')) {
+        throw new ConflictError('run.not_running', `Run ${run.runId} of ${run.raw.source}.${run.raw.dataset} is ${current?.status ?? 'gone'}${current?.error?.code === 'run.cancelled' ? ' (cancelled)' : ''}; the merge was rolled back.`, { context: { runId: run.runId } });
+      }
+      await context.recordOutcome(tx, outcomeOf(result, stagingDetail));
+    },
     log,
   });
   return outcomeOf(merged, stagingDetail);

@@ -9,6 +9,12 @@ export type CreateFunctionServerOptions = {
   readonly handler: FunctionHandler;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly bodyLimitBytes: number;
+  /**
+   * Path prefixes whose body is not parsed (the handler module's `rawBodyPaths` export): `event.body` is the
+   * bytes as received, and a body that does not match its content type is not refused. For routes that only
+   * check a signature over the bytes (webhooks). Default: none.
+   */
+  readonly rawBodyPaths?: readonly string[];
   /** Default: JSON lines on stdout at info level. */
   readonly log?: ServerLog;
 };
@@ -133,7 +139,8 @@ export function createFunctionServer(options: CreateFunctionServerOptions): http
         response.on('finish', () => request.destroy());
         return;
       }
-      const parsed = parseEventBody(raw, request.headers['content-type']);
+      const rawOnly = (options.rawBodyPaths ?? []).some((prefix) => url.pathname.startsWith(prefix));
+      const parsed = rawOnly ? { ok: true as const, body: raw.length === 0 ? undefined : raw } : parseEventBody(raw, request.headers['content-type']);
       if (!parsed.ok) {
         send(refusal(400, 'request.invalid_json', parsed.message));
         return;

@@ -3,8 +3,11 @@
  * module exports `handler(event, context)`. The handler either returns a value (sent as the
  * response body) or calls `context.succeed` / `context.fail`.
  *
- * One addition: `event.rawBody` holds the request bytes as received, which webhook signature
- * checks need (a parsed-and-re-serialised body no longer matches the signature).
+ * Two additions: `event.rawBody` holds the request bytes as received, which webhook signature
+ * checks need (a parsed-and-re-serialised body no longer matches the signature); and a handler module
+ * may export `rawBodyPaths` (path prefixes, e.g. `['/webhooks/']`) whose bodies the template does not
+ * parse at all — `event.body` is then the bytes, and a body that is not what its content type says
+ * (a webhook declared JSON that is not) is not refused.
  *
  * The template owns these types; code outside it imports them with `import type` only, which
  * Node erases when it strips the types, so nothing outside the template is needed at run time.

@@ -3,7 +3,7 @@
  * `fprocess` (`node index.ts` in /home/app), and the local gateway starts one per function. It
  * loads the handler module (DP_FUNCTION_HANDLER, default `function/handler.ts` beside this file),
  * serves it on DP_FUNCTION_PORT (3000, the watchdog's `upstream_url`), and drains in-flight
- * requests on SIGTERM. It needs nothing but Node and the handler.
+ * requests on SIGTERM for at most DP_FUNCTION_DRAIN_MS. It needs nothing but Node and the handler.
  */
 import { pathToFileURL } from 'node:url';
 
@@ -12,8 +12,10 @@ import type { FunctionHandler } from './functionContract.ts';
 import { readServerSettings } from './readServerSettings.ts';
 import { createServerLog } from './serverLog.ts';
 
-async function loadHandler(modulePath: string): Promise<FunctionHandler> {
-  let loaded: { default?: unknown; handler?: unknown };
+type LoadedHandler = { readonly handler: FunctionHandler; readonly rawBodyPaths: readonly string[] };
+
+async function loadHandler(modulePath: string): Promise<LoadedHandler> {
+  let loaded: { default?: unknown; handler?: unknown; rawBodyPaths?: unknown };
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as typeof loaded;
   } catch (error) {
@@ -23,14 +25,15 @@ async function loadHandler(modulePath: string): Promise<FunctionHandler> {
   if (typeof handler !== 'function') {
     throw new Error(`The handler module ${modulePath} exports no function; export \`default\` (or \`handler\`) as (event, context) => result.`);
   }
-  return handler as FunctionHandler;
+  const rawBodyPaths = Array.isArray(loaded.rawBodyPaths) ? loaded.rawBodyPaths.filter((entry): entry is string => typeof entry === 'string') : [];
+  return { handler: handler as FunctionHandler, rawBodyPaths };
 }
 
 async function main(): Promise<void> {
   const settings = readServerSettings(process.env, import.meta.dirname);
   const log = createServerLog({ level: settings.logLevel, fn: settings.functionName });
-  const handler = await loadHandler(settings.handlerPath);
-  const server = createFunctionServer({ handler, bodyLimitBytes: settings.bodyLimitBytes, log });
+  const { handler, rawBodyPaths } = await loadHandler(settings.handlerPath);
+  const server = createFunctionServer({ handler, rawBodyPaths, bodyLimitBytes: settings.bodyLimitBytes, log });
   server.keepAliveTimeout = 65_000;
 
   // Loopback only: of-watchdog proxies from 127.0.0.1 in the container, the local gateway does the same.
@@ -42,15 +45,22 @@ async function main(): Promise<void> {
     process.send?.({ type: 'listening', port });
   });
 
+  // faasd sends SIGTERM to every process of the container and of-watchdog forwards its own: the first one starts
+  // the drain, later ones change nothing (a second signal must not cut the drain short, nor kill the process).
+  let stopping = false;
   const stop = (signal: string): void => {
-    log('info', 'function.stopping', { signal });
+    if (stopping) return;
+    stopping = true;
+    log('info', 'function.stopping', { signal, drain_ms: settings.drainMs });
     server.close(() => process.exit(0));
     server.closeIdleConnections();
-    // of-watchdog gives the process write_timeout to drain; do not outlive it.
-    setTimeout(() => process.exit(0), 60_000).unref();
+    setTimeout(() => {
+      log('warn', 'function.drain_timeout', { drain_ms: settings.drainMs });
+      process.exit(0);
+    }, settings.drainMs).unref();
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,12 @@ export type ServerSettings = {
   readonly port: number;
   /** Largest request body accepted, in bytes. DP_FUNCTION_BODY_LIMIT_BYTES, default 5 MiB (1 KiB – 1 GiB). */
   readonly bodyLimitBytes: number;
+  /**
+   * Longest wait for requests in flight after SIGTERM, in milliseconds, before the process exits anyway.
+   * DP_FUNCTION_DRAIN_MS, default 20000: faasd kills a container 30 s after SIGTERM and then fails the deploy
+   * that asked for it, so the function must be gone before that (an unfinished step is sent again).
+   */
+  readonly drainMs: number;
   /** The `fn` field of the log lines. DP_FUNCTION_NAME, else `faas_function_name`, else `function`. */
   readonly functionName: string;
   /** Lowest level logged. DP_LOG_LEVEL, default info. */
@@ -38,6 +44,7 @@ export function readServerSettings(env: NodeJS.ProcessEnv, templateDir: string):
     handlerPath: path.resolve(templateDir, env.DP_FUNCTION_HANDLER || path.join('function', 'handler.ts')),
     port: readWhole(env, 'DP_FUNCTION_PORT', 3000, 0, 65_535, 'a TCP port'),
     bodyLimitBytes: readWhole(env, 'DP_FUNCTION_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024, 'a size in bytes'),
+    drainMs: readWhole(env, 'DP_FUNCTION_DRAIN_MS', 20_000, 0, 25_000, 'a time in milliseconds'),
     functionName: env.DP_FUNCTION_NAME || env.faas_function_name || 'function',
     logLevel,
   };

@@ -26,7 +26,7 @@ export type StackWorld = {
 };
 
 /** Starts the functions named in `only` from the real stack.yml, wired to fresh databases. */
-export async function startStackWorld(options: { readonly only: readonly string[]; readonly scheduleDriver?: ScheduleDriver | null; readonly logLevel?: string }): Promise<StackWorld> {
+export async function startStackWorld(options: { readonly only: readonly string[]; readonly scheduleDriver?: ScheduleDriver | null; readonly logLevel?: string; readonly functionEnv?: Readonly<Record<string, string>> }): Promise<StackWorld> {
   const db = await createTestDatabase();
   const mongo = await createTestMongo();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dp-stack-e2e-'));
@@ -46,6 +46,7 @@ export async function startStackWorld(options: { readonly only: readonly string[
       // no secret anywhere: a source that needs one fails at once
       DP_SECRETS_PROVIDER: 'env',
       ...(options.logLevel === undefined ? {} : { DP_LOG_LEVEL: options.logLevel }),
+      ...options.functionEnv,
     },
     output: () => undefined,
   });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 
 import { PlatformError, TransientError, ValidationError } from '#platform/errors.ts';
 import { redactAndCut } from '#platform/redact.ts';
-import { listRunsReplySchema, runDetailReplySchema, runLogsReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunLogsReply, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
+import { cancelReplySchema, type CancelReply, listRunsReplySchema, runDetailReplySchema, runLogsReplySchema, startRunsReplySchema, statusReplySchema, type RunDetail, type RunLogsReply, type RunSummary, type StartRunsReply, type StatusReply } from './orchestratorReplies.ts';
 
 export type OrchestratorClientOptions = {
   /** Gateway base URL (`http://127.0.0.1:8080`). */
@@ -18,6 +18,7 @@ export type OrchestratorClient = {
   readonly url: string;
   readonly startRuns: (input: StartRunsInput) => Promise<StartRunsReply>;
   readonly getRun: (runId: string) => Promise<RunDetail>;
+  readonly cancelRun: (runId: string) => Promise<CancelReply>;
   /** The log lines a run's invocations kept (of one step with `step`). */
   readonly getRunLogs: (runId: string, step?: string) => Promise<RunLogsReply>;
   readonly listRuns: (input?: ListRunsInput) => Promise<readonly RunSummary[]>;
@@ -73,6 +74,7 @@ export function createOrchestratorClient(options: OrchestratorClientOptions): Or
     url: base,
     startRuns: (input) => call('POST', '/runs', startRunsReplySchema, { source: input.source, ...(input.dataset === undefined ? {} : { dataset: input.dataset }), full: input.full === true, ...(input.acceptDeletes === true ? { accept_deletes: true } : {}) }),
     getRun: (runId) => call('GET', `/runs/${encodeURIComponent(runId)}`, runDetailReplySchema),
+    cancelRun: (runId) => call('POST', `/runs/${encodeURIComponent(runId)}/cancel`, cancelReplySchema, {}),
     getRunLogs: (runId, step) => call('GET', `/runs/${encodeURIComponent(runId)}/logs${step === undefined ? '' : `?step=${encodeURIComponent(step)}`}`, runLogsReplySchema),
     listRuns: async (input = {}) => {
       const query = new URLSearchParams(Object.entries(input).filter(([, value]) => value !== undefined).map(([key, value]): [string, string] => [key, String(value)]));

@@ -5,7 +5,9 @@
 import { isPlatformError } from '#platform/errors.ts';
 import type { Command, CommandIo } from './command.ts';
 import { backupCommand } from './commands/backup.ts';
+import { cancelCommand } from './commands/cancel.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { inboxCommand } from './commands/inbox.ts';
 import { logsCommand } from './commands/logs.ts';
 import { metadataCommand } from './commands/metadata.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -13,6 +15,7 @@ import { replayCommand } from './commands/replay.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
+import { secretsCommand } from './commands/secrets.ts';
 import { servicesCommand } from './commands/services.ts';
 import { statusCommand } from './commands/status.ts';
 import { upCommand } from './commands/up.ts';
@@ -26,7 +29,10 @@ const commands: Readonly<Record<string, Command>> = {
   run: runCommand,
   runs: runsCommand,
   logs: logsCommand,
+  cancel: cancelCommand,
   status: statusCommand,
+  secrets: secretsCommand,
+  inbox: inboxCommand,
   backup: backupCommand,
   restore: restoreCommand,
   replay: replayCommand,

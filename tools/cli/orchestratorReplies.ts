@@ -65,6 +65,10 @@ export type OpenedRun = z.output<typeof openedRun>;
 export const startRunsReplySchema = z.looseObject({ runs: z.array(openedRun), skipped: z.array(openedRun).default([]) });
 export type StartRunsReply = z.output<typeof startRunsReplySchema>;
 
+/** `POST /runs/<id>/cancel` */
+export const cancelReplySchema = z.looseObject({ outcome: z.literal('cancelled'), run_id: z.string(), source: z.string(), dataset: z.string() });
+export type CancelReply = z.output<typeof cancelReplySchema>;
+
 /** `GET /runs/<id>`: the run and every chunk of its steps, in pipeline order. */
 export const runDetailReplySchema = z.looseObject({ run: runSummarySchema, steps: z.array(stepSummarySchema) });
 export type RunDetail = z.output<typeof runDetailReplySchema>;
@@ -85,6 +89,8 @@ export const datasetStatusSchema = z.looseObject({
   last_success_at: timestamp,
   freshness_seconds: count.nullable().optional(),
   silver: z.looseObject({ table: z.string(), current_rows: count, total_rows: count }).nullable().optional(),
+  /** The dataset's raw files, gzipped ones included, as its last bronze step measured them. */
+  raw: z.looseObject({ runs: count, files: count, bytes: count, compressed_files: count, compressed_bytes: count }).nullable().optional(),
 });
 export type DatasetStatus = z.output<typeof datasetStatusSchema>;
 

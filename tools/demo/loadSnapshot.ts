@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { STEP_NAMES, type StepName } from '#pipeline/pipeline.ts';
 import type { CommandIo } from '#tools/cli/command.ts';
@@ -10,6 +11,8 @@ import { formatDuration } from '#platform/formatDuration.ts';
 import type { RunDetail } from '#tools/cli/orchestratorReplies.ts';
 import { runsToFollow } from '#tools/cli/runsToFollow.ts';
 import { waitForRuns } from '#tools/cli/waitForRuns.ts';
+import { objectLocation, type ObjectStore } from '#platform/raw/objectStore.ts';
+import type { Source } from '#metadata/schema.ts';
 import { copySnapshot } from './copySnapshot.ts';
 import { waitForModelRuns } from './waitForModelRuns.ts';
 
@@ -35,8 +38,8 @@ export type LoadSnapshotOptions = {
   readonly client: Pick<OrchestratorClient, 'startRuns' | 'getRun' | 'listRuns'>;
   readonly io: CommandIo;
   readonly snapshotDir: string;
-  readonly inbox: string;
-  readonly source: string;
+  /** The inbox store and the source whose exports go into it. */
+  readonly inbox: { readonly store: ObjectStore; readonly source: Source };
   /** Gold models the source's change must rebuild. */
   readonly models: readonly string[];
   readonly pollMs?: number;
@@ -65,9 +68,11 @@ export async function loadSnapshot(options: LoadSnapshotOptions): Promise<Snapsh
   const { client, io } = options;
   const snapshot = path.basename(options.snapshotDir);
   const started = Date.now();
-  const files = await copySnapshot(options.snapshotDir, options.inbox);
-  io.out(`${snapshot}: dropped ${files.join(', ')} into ${displayPath(options.inbox)}`);
-  const followed = runsToFollow(await client.startRuns({ source: options.source }));
+  const { store, source } = options.inbox;
+  const files = await copySnapshot(options.snapshotDir, store, source);
+  const where = objectLocation(store, `${source.source}/`);
+  io.out(`${snapshot}: dropped ${files.join(', ')} into ${where.startsWith('file:') ? displayPath(fileURLToPath(where)) : where}`);
+  const followed = runsToFollow(await client.startRuns({ source: source.source }));
   // a skipped trigger gave way to a run of the same model that is printed anyway
   const onFinished = (detail: RunDetail): void => {
     if (detail.run.status !== 'skipped') io.out(describeRunOutcome(detail, Date.now()));

@@ -7,7 +7,8 @@ import type { CommandIo } from '#tools/cli/command.ts';
 import { createOrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
 import { runTarget } from '#tools/cli/describeRun.ts';
 import { displayPath } from '#tools/cli/displayPath.ts';
-import { findSourceInbox } from './findSourceInbox.ts';
+import { openFilesStores } from '#connectors/files/filesStores.ts';
+import { findFilesSource } from './findFilesSource.ts';
 import { loadSnapshot } from './loadSnapshot.ts';
 import { printDemoSummary } from './printDemoSummary.ts';
 import { readDemoSummary } from './readDemoSummary.ts';
@@ -52,11 +53,11 @@ export async function runDemo(options: RunDemoOptions): Promise<boolean> {
     throw error;
   });
   try {
-    const inbox = await findSourceInbox(pool, env, source);
+    const inbox = { store: openFilesStores(env).inbox, source: await findFilesSource(pool, source) };
     io.out('');
     io.out(`demo: loading the ${source} exports (${snapshots.map((dir) => path.basename(dir)).join(', ')}) through raw → bronze → silver → gold`);
     for (const snapshotDir of snapshots) {
-      const outcome = await loadSnapshot({ client, io, snapshotDir, inbox, source, models: options.models ?? ['monthly_spending'], pollMs: options.pollMs ?? 200 });
+      const outcome = await loadSnapshot({ client, io, snapshotDir, inbox, models: options.models ?? ['monthly_spending'], pollMs: options.pollMs ?? 200 });
       if (outcome.failed.length > 0) {
         for (const detail of outcome.failed) {
           io.err(`demo: ${runTarget(detail.run)} failed${detail.run.error ? `: ${detail.run.error.message} [${detail.run.error.code}]` : ''} — see \`dp logs ${detail.run.run_id}\`, the console${options.logDir === undefined ? ' and the log above' : ` and ${displayPath(options.logDir)}/`}`);

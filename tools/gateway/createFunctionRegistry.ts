@@ -10,7 +10,7 @@ import { callTimeoutMs, readExecTimeoutMs, watchdogTimeoutHeaders } from './watc
 
 /** Keys that point at faasd's services and secret files in stack.yml; locally the gateway's own settings (this shell's) replace them. */
 const LOCAL_KEYS = [
-  'DATABASE_URL', 'DATABASE_URL_FILE', 'MONGODB_URL', 'MONGODB_URL_FILE', 'DP_RAW_STORE_URL', 'DP_GATEWAY_URL', 'DP_LOG_LEVEL',
+  'DATABASE_URL', 'DATABASE_URL_FILE', 'MONGODB_URL', 'MONGODB_URL_FILE', 'DP_RAW_STORE_URL', 'DP_INBOX_URL', 'DP_ARCHIVE_URL', 'DP_GATEWAY_URL', 'DP_LOG_LEVEL',
   'DP_S3_ENDPOINT', 'DP_S3_REGION', 'DP_S3_ACCESS_KEY_ID', 'DP_S3_ACCESS_KEY_ID_FILE', 'DP_S3_SECRET_ACCESS_KEY', 'DP_S3_SECRET_ACCESS_KEY_FILE',
   'DP_CONSOLE_PASSWORD_FILE',
 ];
@@ -29,6 +29,8 @@ export type ServedFunction = {
   readonly name: string;
   readonly definition: StackFunction;
   readonly invocations: () => number;
+  /** The pid of the function's process while it runs (tests kill it to inject a crash). */
+  readonly pid: () => number | undefined;
 };
 
 export type FunctionRegistry = {
@@ -115,7 +117,7 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
   for (const name of options.names) {
     const definition = options.loaded.stack.functions[name]!;
     counts.set(name, 0);
-    functions.set(name, { name, definition, invocations: () => counts.get(name) ?? 0 });
+    functions.set(name, { name, definition, invocations: () => counts.get(name) ?? 0, pid: () => (processes.get(name)?.running() === true ? processes.get(name)?.pid : undefined) });
   }
   const started = await Promise.allSettled(options.names.map(start));
   const failed = started.find((result) => result.status === 'rejected');

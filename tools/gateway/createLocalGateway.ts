@@ -14,6 +14,7 @@ import { forwardableHeaders, type FunctionReply } from './invokeFunction.ts';
 import { loadStack } from './loadStack.ts';
 import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import { postCallback } from './postCallback.ts';
+import { BodyTooLargeError, readBody } from './readBody.ts';
 
 /** NATS refuses messages over 1 MB, so faasd's gateway cannot queue a larger async body. */
 export const ASYNC_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -53,21 +54,23 @@ export type LocalGateway = {
   readonly processIds: () => ReadonlyMap<string, number>;
   /** Resolves when no async invocation waits or runs (callbacks included). */
   readonly idle: () => Promise<void>;
+  /** The pid of a function's process while it runs (fault-injection tests kill it). */
+  readonly pidOf: (name: string) => number | undefined;
   readonly close: () => Promise<void>;
 };
-
-function readAll(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
 
 function sendText(response: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   response.end(text);
+}
+
+/**
+ * Answers without reading the rest of the request body (unknown function, body too large), and closes the
+ * connection once the answer is out: a client still sending must not make the gateway read, or keep, the rest.
+ */
+function refuse(request: http.IncomingMessage, response: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
+  response.once('finish', () => request.socket.destroy());
+  sendText(response, status, text, { connection: 'close', ...headers });
 }
 
 function sendReply(response: http.ServerResponse, reply: FunctionReply, callId: string): void {
@@ -95,6 +98,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
   let registry: FunctionRegistry | undefined;
   const queue = createAsyncQueue(options.asyncConcurrency ?? env.gatewayAsyncConcurrency, (error) => log.error('gateway.async_failed', { error }));
   const call = (name: string, request: FunctionCall): Promise<FunctionReply> => registry!.call(name, request);
+  const maxBodyBytes = env.gatewayMaxBodyBytes;
 
   const runAsync = (name: string, callId: string, request: FunctionCall, callbackUrl: string | undefined): void => {
     queue.enqueue(async () => {
@@ -114,12 +118,18 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
       sendText(response, 200, 'OK');
       return;
     }
+    if (registry === undefined) {
+      // Listening comes first (so a busy port fails fast); the function processes start after.
+      refuse(request, response, 503, 'the local gateway is still starting its functions; try again in a moment', { 'retry-after': '1' });
+      return;
+    }
+    const served = registry;
     if (url.pathname === '/system' || url.pathname.startsWith('/system/')) {
       if (!checkBasicAuth(request.headers.authorization, options.credentials.user, options.credentials.password)) {
         sendText(response, 401, 'Unauthorized: the /system routes need the gateway\'s basic-auth credentials', { 'www-authenticate': 'Basic realm="Restricted"' });
         return;
       }
-      const listed = [...registry!.functions.values()].map((served) => ({
+      const listed = [...served.functions.values()].map((served) => ({
         name: served.name,
         image: served.definition.image,
         namespace: 'openfaas-fn',
@@ -152,28 +162,34 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
       return;
     }
     const [, kind, name, rest] = match as unknown as [string, string, string, string | undefined];
+    if (!served.functions.has(name)) {
+      refuse(request, response, 404, `error finding function ${name}: it is not in the stack served by this gateway`);
+      return;
+    }
+    if (kind === 'async-function' && request.method !== 'POST') {
+      refuse(request, response, 405, 'async invocations are POST requests');
+      return;
+    }
+    const limit = kind === 'async-function' ? ASYNC_BODY_LIMIT_BYTES : maxBodyBytes;
+    let body: Buffer;
+    try {
+      body = await readBody(request, limit);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      refuse(request, response, 413, kind === 'async-function'
+        ? `async bodies are limited to ${ASYNC_BODY_LIMIT_BYTES} bytes (NATS max_payload on faasd); pass references instead of data`
+        : `request bodies are limited to ${maxBodyBytes} bytes (DP_GATEWAY_MAX_BODY_BYTES); pass references instead of data`);
+      return;
+    }
     const callId = typeof request.headers['x-call-id'] === 'string' && request.headers['x-call-id'] !== '' ? request.headers['x-call-id'] : randomUUID();
-    const body = await readAll(request);
     const forwarded: FunctionCall = {
       method: request.method ?? 'GET',
       path: `${rest ?? '/'}${url.search}`,
       headers: { ...forwardableHeaders(request.headers), 'x-call-id': callId, 'x-forwarded-host': request.headers.host ?? '' },
       body,
     };
-    if (!registry!.functions.has(name)) {
-      sendText(response, 404, `error finding function ${name}: it is not in the stack served by this gateway`);
-      return;
-    }
     if (kind === 'function') {
       sendReply(response, await call(name, forwarded), callId);
-      return;
-    }
-    if (request.method !== 'POST') {
-      sendText(response, 405, 'async invocations are POST requests');
-      return;
-    }
-    if (body.length > ASYNC_BODY_LIMIT_BYTES) {
-      sendText(response, 413, `async bodies are limited to ${ASYNC_BODY_LIMIT_BYTES} bytes (NATS max_payload on faasd); pass references instead of data`);
       return;
     }
     const callback = request.headers['x-callback-url'];
@@ -189,9 +205,17 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
       else response.destroy();
     });
   });
+  const wantedPort = options.port ?? env.gatewayPort;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? env.gatewayPort, '127.0.0.1', () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+        const why = error.code === 'EADDRINUSE' ? 'is already in use (another `dp up` or `dp gateway`?)' : 'may not be opened by this user';
+        reject(new ConfigError('gateway.port_busy', `port ${wantedPort} on 127.0.0.1 ${why}; stop what holds it, or choose another port with DP_GATEWAY_PORT (or --port).`, { cause: error, context: { port: wantedPort } }));
+        return;
+      }
+      reject(error);
+    });
+    server.listen(wantedPort, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -243,6 +267,7 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     functions: names,
     processIds: () => registry!.processIds(),
     idle: () => queue.idle(),
+    pidOf: (name) => registry?.functions.get(name)?.pid(),
     close: async () => {
       for (const trigger of triggers) trigger.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { isPlatformError } from '#platform/errors.ts';
+import { SECRET_NAME_PATTERN } from '#metadata/schema.ts';
 import { parseDuration } from './parseDuration.ts';
 import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import type { Stack } from './parseStack.ts';
@@ -11,7 +12,6 @@ export const MAX_FUNCTIONS = 15;
 /** faasd's gateway and provider stop waiting for a function after 60 s. */
 export const MAX_TIMEOUT_MS = 60_000;
 
-const SECRET_NAME = /^[a-z0-9]([-_.a-z0-9]*[a-z0-9])?$/;
 const TIMEOUT_KEYS = ['read_timeout', 'write_timeout', 'exec_timeout'] as const;
 
 export type ValidateStackOptions = {
@@ -76,9 +76,9 @@ export function validateStack(stack: Stack, options: ValidateStackOptions): stri
       }
     }
     fn.secrets.forEach((secret, index) => {
-      if (!SECRET_NAME.test(secret)) {
+      if (!SECRET_NAME_PATTERN.test(secret)) {
         // The entry is not echoed: when it is not a name, it may well be the secret's value.
-        problems.push(`${at}.secrets[${index}] is not a secret name (lower-case letters, digits, -, _ and .); list names created with faas-cli secret create, never values.`);
+        problems.push(`${at}.secrets[${index}] is not a secret name faas-cli accepts (lower-case letters, digits, - and ., e.g. github-token); list names created with faas-cli secret create, never values.`);
       }
     });
     if (checkBuild && fn.limits?.memory === undefined) {

@@ -30,14 +30,15 @@ function sourceDigest(folder: string): string {
 }
 
 /**
- * Builds one of the Go launchers under `tools/services/<name>/` with `go install` (modules from the
- * Go module proxy) into `<dataDir>/bin/<name>`, unless that binary was built from the same source
- * (`<name>.source` holds the digest); returns the binary's path.
+ * Builds one of the project's Go programs — a launcher under `tools/services/<name>/`, or the module in
+ * `sourceDir` (relative to the project) — with `go install` (modules from the Go module proxy) into
+ * `<dataDir>/bin/<name>`, unless that binary was built from the same source (`<name>.source` holds the
+ * digest); returns the binary's path.
  */
-export async function buildGoLauncher(name: string, dataDir: string, log: Logger): Promise<string> {
+export async function buildGoLauncher(name: string, dataDir: string, log: Logger, sourceDir = path.join('tools', 'services', name)): Promise<string> {
   const binDir = path.join(dataDir, 'bin');
   const binary = path.join(binDir, name);
-  const folder = path.join(projectRoot, 'tools', 'services', name);
+  const folder = path.join(projectRoot, sourceDir);
   const digest = sourceDigest(folder);
   const stamp = path.join(binDir, `${name}.source`);
   if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {

@@ -45,7 +45,8 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   });
 }
 
-async function findPostgresBinDir(): Promise<string | undefined> {
+/** The folder of the newest installed Postgres server programs (pg_ctl, initdb), if any. */
+export async function findPostgresBinDir(): Promise<string | undefined> {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
     const versions = (await readdir(root)).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));

@@ -55,8 +55,22 @@ export const filesStateSchema = z.strictObject({
   /** Candidate files of this run (full paths), in name order; null before the inbox was listed. */
   files: z.array(z.string()).nullable(),
   index: z.number().int().min(0),
-  /** The file being imported: its content hash and how many of its records are written. */
-  current: z.strictObject({ sha256: z.string(), written: z.number().int().min(0) }).nullable(),
+  /**
+   * The file being imported: its content hash and how many of its records are written; for a streamed CSV file
+   * also where its next record starts (byte offset and line), its header, its size and version in the inbox store
+   * (modification time, or ETag: a continuation checks the file did not change instead of hashing it again) and
+   * the rows rejected so far.
+   */
+  current: z.strictObject({
+    sha256: z.string(),
+    written: z.number().int().min(0),
+    offset: z.number().int().min(0).optional(),
+    line: z.number().int().min(1).optional(),
+    header: z.array(z.string()).optional(),
+    size: z.number().int().min(0).optional(),
+    version: z.string().optional(),
+    rejected: z.number().int().min(0).optional(),
+  }).nullable(),
   imported: z.array(z.string()),
   duplicates: z.array(z.string()),
   rejected_files: z.array(z.string()),

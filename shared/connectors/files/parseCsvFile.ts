@@ -30,50 +30,69 @@ export function parseCsvFile(text: string, file: string, options: CsvOptions): P
   if (text.includes('\0')) {
     throw badFile(file, `contains NUL bytes at offset ${text.indexOf('\0')}: it is not a CSV text export (a binary file, or one cut off while it was written); drop the export again`);
   }
-  let rows: { record: string[]; info: { lines: number }; raw: string }[];
-  try {
-    rows = parse(text, {
-      bom: true,
-      delimiter: options.delimiter,
-      quote: options.quote,
-      relax_column_count: true,
-      relax_quotes: true,
-      from_line: options.skip_lines + 1,
-      info: true,
-      raw: true,
-    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw badFile(file, `not valid CSV (${error.code}: ${error.message.replace(/^Invalid [^:]*: /, '')}); fix the file and drop it again`, line);
-    }
-    throw error;
-  }
-  // Line numbers are counted from the raw text of each record, so a record's line is where it starts
-  // (quoted fields may span lines); empty lines are records of one empty field, skipped here.
-  let line = options.skip_lines + 1;
-  const numbered = rows.map((row) => {
-    const start = line;
-    line += row.raw.match(/\r\n|\n|\r/g)?.length ?? 0;
-    return { ...row, line: start };
-  }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
+  const numbered = parseCsvRows(text, file, options, { bom: true, fromLine: options.skip_lines + 1, firstLine: options.skip_lines + 1 });
   const headerRow = options.header === false ? undefined : numbered.shift();
   const header = options.columns !== undefined ? [...options.columns] : headerRow?.record.map((name) => name.trim());
   if (header === undefined) {
     if (options.header !== false) throw badFile(file, 'is empty: it has no header row; drop the complete export again');
     return { records: [], lines: [], rejects: [] };
   }
+  checkHeaderNames(file, header, options, options.skip_lines + 1);
+  return mapCsvRows(numbered, header, file, options.empty_as_null);
+}
+
+/** A CSV record as csv-parse returns it, with the line it starts on. */
+export type NumberedCsvRow = { readonly record: readonly string[]; readonly raw: string; readonly line: number };
+
+/**
+ * Parses CSV text into records of fields with the line each starts on (counted from `firstLine` through the raw
+ * text of each record, so quoted fields may span lines); empty lines are left out. An unclosed quote refuses the file.
+ */
+export function parseCsvRows(text: string, file: string, options: Pick<CsvOptions, 'delimiter' | 'quote'>, at: { readonly bom: boolean; readonly fromLine: number; readonly firstLine: number }): NumberedCsvRow[] {
+  let rows: { record: string[]; info: { lines: number }; raw: string }[];
+  try {
+    rows = parse(text, {
+      bom: at.bom,
+      delimiter: options.delimiter,
+      quote: options.quote,
+      relax_column_count: true,
+      relax_quotes: true,
+      from_line: at.fromLine,
+      info: true,
+      raw: true,
+    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw badFile(file, `not valid CSV (${error.code}: ${error.message.replace(/^Invalid [^:]*: /, '')}); fix the file and drop it again`, line === undefined ? undefined : line + at.firstLine - at.fromLine);
+    }
+    throw error;
+  }
+  let line = at.firstLine;
+  return rows.map((row) => {
+    const start = line;
+    line += row.raw.match(/\r\n|\n|\r/g)?.length ?? 0;
+    return { record: row.record, raw: row.raw, line: start };
+  }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
+}
+
+/** Refuses a header with an empty or repeated name, or without a column the metadata reads (checkCsvHeader). */
+export function checkHeaderNames(file: string, header: readonly string[], options: Pick<CsvOptions, 'delimiter' | 'required'>, line: number): void {
   const seen = new Set<string>();
   for (const name of header) {
-    if (name === '') throw badFile(file, 'the header has an empty column name; name every column or set extract.columns', options.skip_lines + 1);
-    if (seen.has(name)) throw badFile(file, `the header names column ${JSON.stringify(name)} twice`, options.skip_lines + 1);
+    if (name === '') throw badFile(file, 'the header has an empty column name; name every column or set extract.columns', line);
+    if (seen.has(name)) throw badFile(file, `the header names column ${JSON.stringify(name)} twice`, line);
     seen.add(name);
   }
-  checkCsvHeader(file, header, options, options.skip_lines + 1);
+  checkCsvHeader(file, header, options, line);
+}
+
+/** Maps CSV rows to records by the header; a row with another number of fields is rejected with its line and the fields it has. */
+export function mapCsvRows(rows: readonly NumberedCsvRow[], header: readonly string[], file: string, emptyAsNull: boolean): ParsedFile {
   const records: Record<string, unknown>[] = [];
   const lines: number[] = [];
   const rejects: ParsedReject[] = [];
-  for (const row of numbered) {
+  for (const row of rows) {
     if (row.record.length !== header.length) {
       // The fields it has, by position: enough to read its key when the key comes before the damage.
       const fields: Record<string, unknown> = {};
@@ -86,7 +105,7 @@ export function parseCsvFile(text: string, file: string, options: CsvOptions): P
     const record: Record<string, unknown> = {};
     header.forEach((name, index) => {
       const value = row.record[index] ?? '';
-      record[name] = options.empty_as_null && value === '' ? null : value;
+      record[name] = emptyAsNull && value === '' ? null : value;
     });
     records.push(record);
     lines.push(row.line);

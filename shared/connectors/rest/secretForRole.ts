@@ -1,7 +1,7 @@
 import { ConfigError } from '#platform/errors.ts';
 import type { Source } from '#metadata/schema.ts';
 
-/** The secret name a source maps to `role` (`secrets: { token: ynab_token }`); a ConfigError naming the source, role and fix when absent. */
+/** The secret name a source maps to `role` (`secrets: { token: ynab-token }`); a ConfigError naming the source, role and fix when absent. */
 export function secretForRole(source: Source, role: string, why: string): string {
   const name = source.secrets[role];
   if (name === undefined) {

@@ -43,6 +43,8 @@ export type BackupResult = {
   readonly id: string;
   readonly manifest: BackupManifest;
   readonly pruned: PruneResult | null;
+  /** Milliseconds each part took. */
+  readonly timings: { readonly postgresMs: number; readonly bronzeMs: number; readonly rawMs: number };
 };
 
 const platformVersion = (): string => (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -66,6 +68,13 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const latest = folders.complete.at(-1);
   const previous = latest === undefined ? undefined : await readBackupManifest(options.target, latest).catch(() => undefined);
 
+  let mark = Date.now();
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   const { migrations, ...postgres } = await dumpPostgres({
     pool: options.pool,
     url: options.databaseUrl,
@@ -76,9 +85,12 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     ...(options.pgBinDir === undefined ? {} : { binDir: options.pgBinDir }),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
+  const postgresMs = lap();
   const bronze = await exportBronze({ db: options.bronze, objects: options.target, prefix: `${prefix}bronze/`, ...(options.progress === undefined ? {} : { progress: options.progress }) });
+  const bronzeMs = lap();
   const raw = await copyRawObjects({ raw: options.raw, target: options.target, ...(previous === undefined ? {} : { previous: previous.raw.objects }), ...(options.progress === undefined ? {} : { progress: options.progress }) });
 
+  const rawMs = lap();
   const storedBytes =
     postgres.files.reduce((sum, file) => sum + file.bytes, 0) + bronze.collections.reduce((sum, collection) => sum + collection.file.bytes, 0) + raw.new_bytes;
   const manifest: BackupManifest = {
@@ -102,5 +114,5 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       options.progress?.({ phase: 'retention', message: `deleted ${pruned.deleted.length} old backup(s) and ${pruned.objectsDeleted} raw object(s) no kept backup uses; ${pruned.kept.length} kept` });
     }
   }
-  return { id, manifest, pruned };
+  return { id, manifest, pruned, timings: { postgresMs, bronzeMs, rawMs } };
 }

@@ -57,6 +57,8 @@ export type ReplayResult = {
   readonly oldCollection: string | null;
   readonly models: readonly GoldBuildResult[];
   readonly dropped: readonly string[];
+  /** Milliseconds spent loading bronze and merging silver (every run), swapping, and rebuilding gold. */
+  readonly timings: { readonly bronzeMs: number; readonly silverMs: number; readonly swapMs: number; readonly goldMs: number };
 };
 
 function describeMissing(source: string, dataset: string, runs: readonly MergedRun[], missing: readonly MissingRaw[], rawDays: number | undefined): string {
@@ -152,19 +154,32 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
 
     // Every run replayed was merged once already, past the mass-deletion guard (or confirmed by a person).
     const merged: { runId: string; boundaryAt: Date; counts: SilverCounts }[] = [];
+    const timings = { bronzeMs: 0, silverMs: 0, swapMs: 0, goldMs: 0 };
+    let mark = Date.now();
+    const lap = (): number => {
+      const now = Date.now();
+      const ms = now - mark;
+      mark = now;
+      return ms;
+    };
     for (const [index, run] of replayed.entries()) {
       const raw = rawRunOf(source, dataset, run);
+      lap();
       await loadBronze({ rawStore: options.rawStore, db: options.bronze, dataset: ref, run: { runId: run.runId, startedAt: run.createdAt }, into: { collection: names.collection, markers: names.markers }, now: () => run.createdAt.getTime() });
+      timings.bronzeMs += lap();
       const result = await mergeSilverRecords({ pool, copyIn: options.copyIn, dataset: ref, runId: run.runId, batches: readRawRecords(options.rawStore, raw), into: { schema: names.schema, rejects: names.rejects }, deletions: { accept: true } });
+      timings.silverMs += lap();
       merged.push({ runId: run.runId, boundaryAt: result.boundaryAt, counts: result.counts });
       const c = result.counts;
       progress({ phase: 'replay', message: `${index + 1}/${replayed.length} ${run.runId} at ${result.boundaryAt.toISOString()}: ${c.read} read, ${c.inserted} inserted, ${c.updated} updated, ${c.closed} closed, ${c.deleted} deleted, ${c.rejected} rejected` });
     }
 
+    lap();
     const note = `silver.${table} as it was before replay ${replayId} (${started.toISOString()}); drop it with \`dp replay ${source}.${dataset} --drop-old\`.`;
     const oldTable = await swapReplayTable(pool, { names, source, dataset, runIds: replayed.map((run) => run.runId), note });
     const oldCollection = await swapReplayBronze(options.bronze, names, table);
     progress({ phase: 'swap', message: `silver.${table} and bronze ${table} replaced${oldTable === null ? '' : `; the previous ones are kept as silver_old.${oldTable} and bronze ${oldCollection}`}` });
+    timings.swapMs = lap();
     await finishReplay(pool, { replayId, status: 'succeeded', oldTable, oldCollection, detail: { kept_versions: keptVersions, runs: merged.map((run) => ({ run_id: run.runId, ...run.counts })) } });
 
     const models: GoldBuildResult[] = [];
@@ -173,10 +188,11 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
       models.push(built);
       progress({ phase: 'gold', message: `${built.table} rebuilt: ${built.rows} rows` });
     }
+    timings.goldMs = lap();
     await finishRun(pool, replayId, { status: 'succeeded' }, now());
     const dropped = options.dropOld === true ? await dropOldReplays(pool, options.bronze, source, dataset) : [];
     if (dropped.length > 0) progress({ phase: 'swap', message: `dropped ${dropped.join(', ')}` });
-    return { replayId, table, from: options.from ?? null, runs: merged, keptVersions, oldTable, oldCollection, models, dropped };
+    return { replayId, table, from: options.from ?? null, runs: merged, keptVersions, oldTable, oldCollection, models, dropped, timings };
   } catch (error) {
     await pool.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier(['replay', names.table])}`).catch(() => undefined);
     await pool.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier([...names.rejects])}`).catch(() => undefined);

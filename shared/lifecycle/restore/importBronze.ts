@@ -63,10 +63,18 @@ export async function importBronze(options: { readonly db: Db; readonly target: 
     }
     await options.db.createCollection(collection.name).catch(() => undefined);
     let loaded = 0;
+    // Two batches in flight: the wire store works on one while the next is parsed and sent.
+    let previous: Promise<void> = Promise.resolve();
     for await (const batch of documentBatches(options.target, collection)) {
-      await insertAll(options.db, collection.name, batch);
-      loaded += batch.length;
+      const insert = insertAll(options.db, collection.name, batch).then(() => {
+        loaded += batch.length;
+      });
+      // Wait for the batch before this one (a failure surfaces here), then let this one run while the next is read.
+      await previous;
+      previous = insert;
+      insert.catch(() => undefined);
     }
+    await previous;
     for (const index of collection.indexes) {
       await options.db
         .collection(collection.name)

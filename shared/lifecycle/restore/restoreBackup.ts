@@ -39,6 +39,8 @@ export type RestoreResult = {
   readonly verification: RestoreVerification;
   /** Migrations applied after the restore (an archive of an older version comes up on this one). */
   readonly migrated: readonly string[];
+  /** Milliseconds each part took. */
+  readonly timings: { readonly postgresMs: number; readonly bronzeMs: number; readonly rawMs: number; readonly verifyMs: number };
 };
 
 function describeContents(contents: PlatformContents): string {
@@ -77,6 +79,13 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   if (!isPlatformEmpty(contents) && !force) {
     throw new ConflictError('restore.not_empty', `Refusing to restore into a platform that holds data: ${describeContents(contents)}. Restore into an empty platform (new databases and raw store), or pass --force to replace what the archive holds.`, { context: { tables: contents.tablesWithRows.length, collections: contents.collectionsWithDocuments.length } });
   }
+  let mark = Date.now();
+  const lap = (): number => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   await restorePostgres({
     postgres: manifest.postgres,
     target: options.target,
@@ -87,13 +96,17 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     ...(options.pgBinDir === undefined ? {} : { binDir: options.pgBinDir }),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
+  const postgresMs = lap();
   await importBronze({ db: options.bronze, target: options.target, collections: manifest.bronze.collections, replace: force, ...(options.progress === undefined ? {} : { progress: options.progress }) });
+  const bronzeMs = lap();
   await restoreRawObjects({ target: options.target, raw: options.raw, objects: manifest.raw.objects, ...(options.progress === undefined ? {} : { progress: options.progress }) });
+  const rawMs = lap();
   const verification = await verifyRestore({ manifest, connection: options.pool, bronze: options.bronze, raw: options.raw });
   if (await options.pool.oneFirst(sql.type(z.object({ present: z.boolean() }))`SELECT to_regclass('platform.backups') IS NOT NULL AS present`)) {
     await settleRestoredBackup(options.pool, { archiveId: manifest.id, location: options.target.location, storedBytes: manifest.stored_bytes, finishedAt: new Date(manifest.finished_at) });
   }
   options.progress?.({ phase: 'verify', message: verification.ok ? `verified: ${verification.checks.length} counts match the manifest` : `${verification.mismatches.length} count(s) differ from the manifest` });
+  const verifyMs = lap();
   const migrated = verification.ok ? (await migrateDatabase({ url: options.databaseUrl })).applied : [];
-  return { manifest, verification, migrated };
+  return { manifest, verification, migrated, timings: { postgresMs, bronzeMs, rawMs, verifyMs } };
 }

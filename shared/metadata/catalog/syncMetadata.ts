@@ -1,4 +1,5 @@
 import { sql, type DatabasePool } from '#platform/db/sql.ts';
+import type { DatabaseTransactionConnection } from '#platform/db/sql.ts';
 import type { MetadataSet } from '../schema.ts';
 import { toCatalogChanges, type CatalogChanges } from './catalogChanges.ts';
 import { getCurrentMetadataVersion } from './getCurrentMetadataVersion.ts';
@@ -25,6 +26,14 @@ export type SyncResult = {
   readonly models: CatalogChanges;
 };
 
+export type SyncOptions = {
+  /**
+   * Runs in the sync's transaction, after the hash check and before anything is written: a check of the layers
+   * against the new metadata (the silver retype check, syncMetadataAgainstSilver). Throwing refuses the sync.
+   */
+  readonly beforeWrite?: (tx: DatabaseTransactionConnection, metadata: MetadataSet) => Promise<void>;
+};
+
 const NO_CHANGES: CatalogChanges = { added: [], changed: [], retired: [], restored: [] };
 
 /** Serialises concurrent syncs; the key is arbitrary but fixed. */
@@ -34,14 +43,16 @@ const SYNC_LOCK_KEY = 7_301_003;
  * Writes a validated metadata set into the catalog in one transaction. Unchanged content (same hash as the
  * current version) writes nothing. Otherwise it adds a version, upserts sources, datasets, columns, models and
  * their dependencies, marks what disappeared as retired (data kept) and un-retires what came back.
+ * `beforeWrite` checks the layers first (syncMetadataAgainstSilver refuses a column retyped under silver).
  */
-export async function syncMetadata(pool: DatabasePool, metadata: MetadataSet): Promise<SyncResult> {
+export async function syncMetadata(pool: DatabasePool, metadata: MetadataSet, options: SyncOptions = {}): Promise<SyncResult> {
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
     const current = await getCurrentMetadataVersion(tx);
     if (current !== null && current.hash === metadata.hash) {
       return { versionId: current.versionId, hash: current.hash, created: false, syncedAt: current.syncedAt, sources: NO_CHANGES, datasets: NO_CHANGES, models: NO_CHANGES };
     }
+    await options.beforeWrite?.(tx, metadata);
     const content = { sources: metadata.sources, models: metadata.models, modelSql: metadata.modelSql };
     const { versionId, syncedAt } = await insertMetadataVersion(tx, metadata.hash, content);
 

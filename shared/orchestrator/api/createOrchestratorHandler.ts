@@ -42,6 +42,17 @@ const routes: readonly Route[] = [
     pattern: /^\/runs\/([^/]+)\/logs\/?$/,
     run: (event, match, o) => o.getRunLogs(parseRunId(match[1]!), parseInput(runLogsQuerySchema, event.query, 'The logs query (GET /runs/<id>/logs)', 'Allowed: step (extract, bronze, silver, gold), limit (1–10000).')),
   },
+  {
+    method: 'POST',
+    pattern: /^\/runs\/([^/]+)\/cancel\/?$/,
+    run: (_event, match, o) => {
+      const runId = decodeURIComponent(match[1]!);
+      if (!RUN_ID.test(runId)) {
+        throw new ValidationError('request.invalid', `Run id ${JSON.stringify(runId)} is not a run id; run ids hold letters, digits, _, . and -.`);
+      }
+      return o.cancelRun(runId);
+    },
+  },
   { method: 'POST', pattern: /^\/callback\/?$/, run: (event, _match, o) => o.handleCallback(parseStepCallback(event)) },
   {
     method: 'POST',
@@ -55,7 +66,7 @@ const routes: readonly Route[] = [
   { method: 'GET', pattern: /^\/(status\/?)?$/, run: (_event, _match, o) => o.status() },
 ];
 
-const ROUTE_LIST = 'POST /runs, GET /runs, GET /runs/<id>, GET /runs/<id>/logs, POST /callback, POST /webhooks/<source>, POST /tick, GET /status, and the cron-connector POST /';
+const ROUTE_LIST = 'POST /runs, GET /runs, GET /runs/<id>, GET /runs/<id>/logs, POST /runs/<id>/cancel, POST /callback, POST /webhooks/<source>, POST /tick, GET /status, and the cron-connector POST /';
 
 /**
  * Builds the orchestrator's handler: routes the request, parses it with zod, calls the

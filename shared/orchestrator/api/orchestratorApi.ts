@@ -80,6 +80,8 @@ export type OrchestratorApi = {
   readonly startRuns: (request: StartRunsRequest) => Promise<OrchestratorReply>;
   readonly listRuns: (query: ListRunsQuery) => Promise<OrchestratorReply>;
   readonly getRun: (runId: string) => Promise<OrchestratorReply>;
+  /** Ends an active run by hand (`run.cancelled`). */
+  readonly cancelRun: (runId: string) => Promise<OrchestratorReply>;
   /** The log lines kept for a run's invocations (platform.invocation_logs). */
   readonly getRunLogs: (runId: string, query: RunLogsQuery) => Promise<OrchestratorReply>;
   readonly handleCallback: (callback: StepCallback) => Promise<OrchestratorReply>;

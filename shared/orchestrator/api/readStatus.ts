@@ -1,6 +1,7 @@
 import { getCurrentMetadataVersion } from '#metadata/catalog/getCurrentMetadataVersion.ts';
 import type { RunKind } from '#pipeline/pipeline.ts';
 import { listRunStatus, type RunStatusOfTarget } from '#pipeline/runStore/listRunStatus.ts';
+import { readRawUsage } from '#bronze/readRawUsage.ts';
 import { readSilverSummary } from '#silver/readSilverSummary.ts';
 import type { OrchestratorReply } from './orchestratorApi.ts';
 import { countGoldRows } from './countGoldRows.ts';
@@ -26,8 +27,8 @@ function runStatusOf(found: RunStatusOfTarget | undefined, now: number) {
 
 /**
  * `GET /status`: every active dataset and gold model with its last run (status, trigger, times, error), the
- * last success and how long ago it was (`freshness_seconds`), the active run, and the rows in silver
- * (current and all versions) or gold. What `dp status` prints.
+ * last success and how long ago it was (`freshness_seconds`), the active run, the rows in silver
+ * (current and all versions) or gold, and a dataset's raw files (as its last bronze step measured them). What `dp status` prints.
  */
 export async function readStatus(context: OrchestratorContext): Promise<OrchestratorReply> {
   const now = context.now();
@@ -35,12 +36,15 @@ export async function readStatus(context: OrchestratorContext): Promise<Orchestr
   const runs = new Map((await listRunStatus(context.pool)).map((entry) => [`${entry.lastRun.kind}/${entry.lastRun.source}/${entry.lastRun.dataset}`, entry]));
   const runsOf = (kind: RunKind, source: string, dataset: string) => runStatusOf(runs.get(`${kind}/${source}/${dataset}`), now);
   const datasets = [];
+  const rawUsage = new Map((await readRawUsage(context.pool)).map((usage) => [`${usage.source}.${usage.dataset}`, usage]));
   for (const row of await selectDatasetStatus(context.pool)) {
+    const raw = rawUsage.get(`${row.source}.${row.dataset}`);
     const silver = await readSilverSummary(context.pool, row.source, { name: row.dataset, key: [] });
     datasets.push({
       ...row,
       ...runsOf('dataset', row.source, row.dataset),
       silver: silver === null ? null : { table: silver.table, current_rows: silver.current, total_rows: silver.versions },
+      raw: raw === undefined ? null : { runs: raw.runs, files: raw.files, bytes: raw.bytes, compressed_files: raw.compressed_files, compressed_bytes: raw.compressed_bytes, measured_at: raw.measured_at },
     });
   }
   const models = [];

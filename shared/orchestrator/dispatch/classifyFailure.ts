@@ -20,24 +20,28 @@ export type FailedAnswer = {
 
 const MESSAGE_LIMIT = 1000;
 
-/** Statuses that say "try later": every 5xx except 501 (not implemented), and 408/429. */
+/** Statuses that say "try later" when the answer carries no error of the function's own: a gateway or watchdog answering 502/503/504, 408, 429, and any other 5xx page. */
 function statusMayPass(status: number): boolean {
   return (status >= 500 && status !== 501) || status === 408 || status === 429;
 }
 
 /**
- * Turns a failed step answer into the error the run records, and decides whether another attempt may
- * succeed: the error's own `retryable` flag, or a status that says so (5xx but 501, 408, 429). A 4xx (bad
- * input, a refused request), 501 (not implemented) and validation errors are final. Messages are redacted.
+ * Turns a failed step answer into the error the run records, and decides whether another attempt may succeed.
+ * An error body is the step function's own verdict, and its `retryable` flag decides: the platform's error
+ * classes set it (a TransientError — network, 429, upstream 5xx, lock timeouts, lost connections — is
+ * retryable; a ValidationError, a ConfigError, a failing model or an upstream 4xx is not), whatever the 5xx
+ * status; a refused request (4xx but 408, 429) is final even when its body says otherwise. Only an answer without an error body (a watchdog timeout, a proxy page, a process that died) is
+ * judged by its status: 5xx but 501, 408 and 429 may pass. Messages are redacted before they are cut.
  */
 export function classifyFailure(answer: FailedAnswer): StepError {
   const status = answer.functionStatus;
   if (answer.error !== undefined) {
-    const final = (status >= 400 && status < 500 && status !== 408 && status !== 429) || status === 501;
+    // A refused request (4xx but 408 and 429) stays refused, whatever its body claims.
+    const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
     return {
       code: answer.error.code,
       message: redactAndCut(answer.error.message, MESSAGE_LIMIT),
-      retryable: !final && (answer.error.retryable || statusMayPass(status)),
+      retryable: answer.error.retryable && !refused,
       status,
     };
   }

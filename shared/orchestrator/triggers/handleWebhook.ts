@@ -6,6 +6,7 @@ import type { OrchestratorReply, WebhookDelivery } from '../api/orchestratorApi.
 import { openRuns } from '../runs/openRuns.ts';
 import type { OrchestratorContext } from '../orchestratorContext.ts';
 import type { RunTarget } from '../runs/runTarget.ts';
+import { claimWebhookDelivery, recordDeliveryRuns, releaseWebhookDelivery } from './claimWebhookDelivery.ts';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from './verifyWebhookSignature.ts';
 
 function header(headers: WebhookDelivery['headers'], name: string): string | undefined {
@@ -19,6 +20,8 @@ function header(headers: WebhookDelivery['headers'], name: string): string | und
  * sha256=<hex HMAC-SHA256 of the raw body>`. Unsigned or badly signed calls are refused with 401 and start
  * nothing. A valid call starts a run of each dataset of the source whose `trigger.webhook` is not false, with
  * its usual load (a delta dataset asks for the changes since its cursor); the body is not used as data.
+ * A replay — the same delivery id, or the same signed body, within DP_WEBHOOK_REPLAY_WINDOW_SECONDS — is
+ * answered 200 `outcome: duplicate` and starts nothing.
  */
 export async function handleWebhook(context: OrchestratorContext, delivery: WebhookDelivery): Promise<OrchestratorReply> {
   const catalog = await loadCatalog(context.pool);
@@ -39,14 +42,31 @@ export async function handleWebhook(context: OrchestratorContext, delivery: Webh
     }
     throw error;
   }
-  verifyWebhookSignature(delivery.rawBody, header(delivery.headers, SIGNATURE_HEADER), secret, source.source);
+  const signature = header(delivery.headers, SIGNATURE_HEADER);
+  verifyWebhookSignature(delivery.rawBody, signature, secret, source.source);
+
+  const delivered = header(delivery.headers, 'x-github-delivery') ?? header(delivery.headers, 'x-request-id');
+  const event = header(delivery.headers, 'x-github-event');
+  // The delivery id header is not signed, so the signature (of the body) is a key too: a replay with the id
+  // removed or changed is still the same signed body.
+  const keys = [`sig:${signature?.trim() ?? ''}`, ...(delivered === undefined || delivered === '' ? [] : [`id:${delivered}`])];
+  const claim = await context.pool.transaction((tx) => claimWebhookDelivery(tx, source.source, keys, context.config.webhookReplayWindowMs, new Date(context.now())));
+  if (!claim.fresh) {
+    context.log.info('webhook.duplicate', { source: source.source, delivery: delivered ?? null, first_received_at: claim.receivedAt.toISOString() });
+    return { status: 200, body: { source: source.source, outcome: 'duplicate', delivery: delivered ?? null, first_received_at: claim.receivedAt.toISOString(), run_ids: claim.runIds, runs: [], skipped: [] } };
+  }
 
   const targets = source.datasets
     .filter((dataset) => dataset.trigger?.webhook !== false)
     .map((dataset): RunTarget => ({ kind: 'dataset', source, dataset, load: dataset.load }));
-  const delivered = header(delivery.headers, 'x-github-delivery') ?? header(delivery.headers, 'x-request-id');
-  const event = header(delivery.headers, 'x-github-event');
   const detail = { ...(delivered === undefined ? {} : { delivery: redactAndCut(delivered, 200) }), ...(event === undefined ? {} : { event: redactAndCut(event, 100) }) };
-  const opened = await openRuns(context, catalog, targets, 'webhook', detail);
-  return { status: targets.length === 0 ? 200 : 202, body: { source: source.source, ...opened } };
+  let opened: Awaited<ReturnType<typeof openRuns>>;
+  try {
+    opened = await openRuns(context, catalog, targets, 'webhook', detail);
+  } catch (error) {
+    await releaseWebhookDelivery(context.pool, source.source, keys).catch(() => undefined);
+    throw error;
+  }
+  await recordDeliveryRuns(context.pool, source.source, keys, [...opened.runs, ...opened.skipped].map((run) => run.run_id));
+  return { status: targets.length === 0 ? 200 : 202, body: { source: source.source, outcome: 'accepted', ...opened } };
 }

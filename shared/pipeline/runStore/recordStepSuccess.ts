@@ -16,8 +16,11 @@ export type StepSuccess = {
 
 /**
  * Records a chunk's outcome as `succeeded`: checkpoint (superjson), resume time, `unchanged`, counts and
- * detail. Only for the attempt the row is on, and never over a failure of that attempt. Returns false when
- * the row was not written (a newer attempt holds it).
+ * detail. Work that completed counts even when it completed late (idempotent completion): over the
+ * orchestrator's verdict on the same attempt (a 504 it gave up on), and over a newer attempt that no
+ * invocation runs yet (dispatched, or failed) — that attempt then replays this result instead of working
+ * again, and the reconcile tick acts on it. Returns false when the row was not written: a newer attempt
+ * is running and will record its own (equal) result.
  */
 export async function recordStepSuccess(db: CommonQueryMethods, key: StepKey, success: StepSuccess): Promise<boolean> {
   const { outcome } = success;
@@ -28,12 +31,17 @@ export async function recordStepSuccess(db: CommonQueryMethods, key: StepKey, su
     UPDATE platform.run_steps
     SET status = 'succeeded', finished_at = ${sql.timestamp(success.finishedAt)}, duration_ms = ${success.durationMs},
         error = NULL, next_attempt_at = NULL,
+        -- a failure the orchestrator handled (a timeout it gave up on) no longer stands: the tick acts on the success
+        handled_attempt = CASE WHEN status = 'failed' THEN NULL ELSE handled_attempt END,
         checkpoint = ${checkpoint}, resume_at = ${resumeAt}, unchanged = ${outcome.unchanged}, detail = ${sql.jsonb(outcome.detail)},
         rows_read = ${counts.read}, rows_inserted = ${counts.inserted}, rows_updated = ${counts.updated},
         rows_closed = ${counts.closed}, rows_deleted = ${counts.deleted}, rows_rejected = ${counts.rejected},
         rows_unchanged = ${counts.unchanged}
     WHERE run_id = ${key.runId} AND step = ${key.step} AND chunk = ${key.chunk}
-      AND attempt = ${success.attempt} AND status IN ('dispatched', 'running', 'succeeded')
+      AND (
+        (attempt = ${success.attempt} AND status IN ('dispatched', 'running', 'succeeded', 'failed'))
+        OR (attempt > ${success.attempt} AND status IN ('dispatched', 'failed'))
+      )
     RETURNING attempt`);
   return written !== null;
 }

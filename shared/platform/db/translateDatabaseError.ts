@@ -24,8 +24,8 @@ export class DatabaseError extends PlatformError {
   }
 }
 
-/** SQLSTATE classes after which a new attempt can succeed: serialization failures, deadlocks, lost connections, shutdowns. */
-const RETRYABLE_SQLSTATE = /^(40001|40P01|08...|57P0[1-3]|53300)$/;
+/** SQLSTATE classes after which a new attempt can succeed: serialization failures, deadlocks, lock timeouts, lost connections, shutdowns, too many connections. */
+const RETRYABLE_SQLSTATE = /^(40001|40P01|55P03|08...|57P0[1-3]|53300)$/;
 
 function sqlStateOf(error: unknown): string | undefined {
   let current: unknown = error;

@@ -1,5 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 
 import { ValidationError } from '../errors.ts';
@@ -30,6 +33,11 @@ export function createFolderObjectStore(root: string): ObjectStore {
     }
   };
 
+  const missingAsUndefined = <T>(error: unknown): T | undefined => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  };
+
   return {
     location: pathToFileURL(base).toString(),
 
@@ -48,6 +56,40 @@ export function createFolderObjectStore(root: string): ObjectStore {
       const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
       await writeFile(temporary, body);
       await rename(temporary, file);
+    },
+
+    putStream: async (key, chunks) => {
+      const file = fileOf(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await pipeline(Readable.from(chunks), createWriteStream(temporary));
+        await rename(temporary, file);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+    },
+
+    head: async (key) => {
+      const info = await stat(fileOf(key)).catch(missingAsUndefined<never>);
+      return info === undefined || !info.isFile() ? undefined : { bytes: info.size, version: `${info.size}-${Math.floor(info.mtimeMs)}` };
+    },
+
+    getRange: async (key, start, length) => {
+      const handle = await open(fileOf(key), 'r').catch(missingAsUndefined<never>);
+      if (handle === undefined) return undefined;
+      try {
+        const buffer = Buffer.allocUnsafe(length);
+        let filled = 0;
+        while (filled < length) {
+          const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return filled === length ? buffer : Buffer.from(buffer.subarray(0, filled));
+      } finally {
+        await handle.close();
+      }
     },
 
     list,

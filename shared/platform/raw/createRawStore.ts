@@ -174,13 +174,14 @@ export function createRawStore(objects: ObjectStore): RawStore {
       return [...runs].sort();
     },
 
-    compressRunsBefore: async (source, dataset, before) => {
+    compressRunsBefore: async (source, dataset, before, deadline) => {
       let files = 0;
       let bytesBefore = 0;
       let bytesAfter = 0;
       for (const key of await objects.list(`raw/${source}/${dataset}/`)) {
         const run = runDayEnd(key);
         if (run === undefined || run.end > before.getTime() || !key.endsWith('.json') || !PART_FILE.test(key)) continue;
+        if (deadline !== undefined && Date.now() >= deadline) break;
         const bytes = await objects.get(key);
         if (bytes === undefined) continue;
         const compressed = await gzipAsync(bytes, { level: 9 });

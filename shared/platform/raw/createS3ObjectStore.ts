@@ -4,7 +4,7 @@ import { AwsClient } from 'aws4fetch';
 
 import { PlatformError, TransientError } from '../errors.ts';
 import type { ObjectStore } from './objectStore.ts';
-import { readS3ErrorCode, readS3ListPage } from './readS3Xml.ts';
+import { readS3ErrorCode, readS3ListPage, readS3UploadId } from './readS3Xml.ts';
 
 export type S3ObjectStoreOptions = {
   /** Endpoint URL of the S3-compatible server, e.g. `http://minio:9000`. */
@@ -20,6 +20,9 @@ export type S3ObjectStoreOptions = {
   readonly timeoutMs?: number;
 };
 
+/** Size of the parts of a multipart upload (`putStream`): above S3's 5 MiB minimum, and what memory holds. */
+const PART_BYTES = 8 * 1024 * 1024;
+
 /** RFC 3986 encoding, the form Signature Version 4 signs; `/` kept in keys. */
 function encode(value: string, keepSlash: boolean): string {
   const encoded = encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -30,7 +33,7 @@ function encode(value: string, keepSlash: boolean): string {
  * An object store over the S3 REST API (path-style addressing), for MinIO, Garage, SeaweedFS or AWS
  * itself: requests signed with Signature Version 4 by aws4fetch (the payload's SHA-256 signed too, not
  * `UNSIGNED-PAYLOAD`, since the store is usually reached over plain HTTP inside faasd), listings read with
- * an XML parser. Only the four calls the raw layer needs; no retries here — a 5xx, 429 or unreachable
+ * an XML parser. Only the calls the raw layer and the files inbox need (ranged GETs, multipart uploads for large objects); no retries here — a 5xx, 429 or unreachable
  * store is a retryable error for the step's caller.
  */
 export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
@@ -38,7 +41,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   const prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
   const client = new AwsClient({ accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, service: 's3', region: options.region ?? 'us-east-1', retries: 0 });
 
-  const request = async (method: string, key: string | undefined, query: Record<string, string>, body?: Buffer): Promise<Response> => {
+  const request = async (method: string, key: string | undefined, query: Record<string, string>, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> => {
     const url = new URL(`/${encode(options.bucket, false)}${key === undefined ? '' : `/${encode(prefix + key, true)}`}`, endpoint.origin);
     url.search = Object.entries(query)
       .map(([name, value]) => `${encode(name, false)}=${encode(value, false)}`)
@@ -46,7 +49,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     try {
       return await client.fetch(url, {
         method,
-        headers: { 'x-amz-content-sha256': createHash('sha256').update(body ?? '').digest('hex') },
+        headers: { ...headers, 'x-amz-content-sha256': createHash('sha256').update(body ?? '').digest('hex') },
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
@@ -80,8 +83,86 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   };
 
+  /**
+   * A multipart upload of `chunks` in parts of PART_BYTES (each part signed with its own hash, so memory holds one
+   * part); a body that fits in one part is one PUT. An upload that fails half-way is aborted.
+   */
+  const putStream = async (key: string, chunks: AsyncIterable<Buffer>): Promise<void> => {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let uploadId: string | undefined;
+    const parts: string[] = [];
+    const take = (): Buffer => {
+      const body = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      return body;
+    };
+    const uploadPart = async (body: Buffer): Promise<void> => {
+      if (uploadId === undefined) {
+        const created = await request('POST', key, { uploads: '' });
+        if (!created.ok) return fail(created, `CreateMultipartUpload ${key}`);
+        uploadId = readS3UploadId(await created.text(), endpoint.origin);
+      }
+      const response = await request('PUT', key, { partNumber: String(parts.length + 1), uploadId }, body);
+      if (!response.ok) return fail(response, `UploadPart ${parts.length + 1} of ${key}`);
+      await response.body?.cancel();
+      parts.push(response.headers.get('etag') ?? '');
+    };
+    try {
+      for await (const chunk of chunks) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= PART_BYTES) await uploadPart(take());
+      }
+      if (uploadId === undefined) {
+        const response = await request('PUT', key, {}, take());
+        if (!response.ok) return fail(response, `PUT ${key}`);
+        await response.body?.cancel();
+        return;
+      }
+      if (pendingBytes > 0) await uploadPart(take());
+      const list = parts.map((etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${etag.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}</ETag></Part>`).join('');
+      const completed = await request('POST', key, { uploadId }, Buffer.from(`<CompleteMultipartUpload>${list}</CompleteMultipartUpload>`));
+      const answer = await completed.text();
+      // S3 can answer 200 and put the error in the body
+      if (!completed.ok || readS3ErrorCode(answer) !== undefined) return fail(new Response(answer, { status: completed.ok ? 500 : completed.status }), `CompleteMultipartUpload ${key}`);
+      uploadId = undefined;
+    } finally {
+      if (uploadId !== undefined) {
+        await request('DELETE', key, { uploadId })
+          .then((response) => response.body?.cancel())
+          .catch(() => undefined);
+      }
+    }
+  };
+
   return {
     location: `s3://${options.bucket}/${prefix}`,
+
+    head: async (key) => {
+      const response = await request('HEAD', key, {});
+      await response.body?.cancel();
+      if (response.status === 404) return undefined;
+      if (!response.ok) return fail(response, `HEAD ${key}`);
+      return { bytes: Number(response.headers.get('content-length') ?? 0), version: response.headers.get('etag') ?? response.headers.get('last-modified') ?? '' };
+    },
+
+    getRange: async (key, start, length) => {
+      if (length <= 0) return Buffer.alloc(0);
+      const response = await request('GET', key, {}, undefined, { range: `bytes=${start}-${start + length - 1}` });
+      if (response.status === 404 || response.status === 416) {
+        await response.body?.cancel();
+        // 416: the range starts at or past the end (or the object is empty)
+        return response.status === 404 ? undefined : Buffer.alloc(0);
+      }
+      if (!response.ok) return fail(response, `GET ${key} (bytes ${start}-${start + length - 1})`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      // a server that ignores Range answers 200 with the whole object
+      return response.status === 206 ? bytes : bytes.subarray(start, start + length);
+    },
+
+    putStream,
 
     get: async (key) => {
       const response = await request('GET', key, {});

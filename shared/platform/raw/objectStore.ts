@@ -1,3 +1,5 @@
+import { TransientError } from '../errors.ts';
+
 /**
  * The smallest storage interface the raw layer needs: whole objects by key. Two drivers:
  * a local folder (`createFolderObjectStore`) and an S3-compatible object store (`createS3ObjectStore`),
@@ -16,4 +18,41 @@ export type ObjectStore = {
   readonly delete: (keys: readonly string[]) => Promise<void>;
   /** Every key under `prefix` with its size in bytes, when the driver can tell without reading the objects. */
   readonly listSizes?: (prefix: string) => Promise<readonly { readonly key: string; readonly bytes: number }[]>;
+  /** The object's size and version (a new one whenever it is rewritten), or undefined when there is no such key. */
+  readonly head: (key: string) => Promise<ObjectHead | undefined>;
+  /**
+   * Bytes `start` to `start + length` of the object (fewer at its end, none past it), or undefined when there is
+   * no such key: how a large object is read without holding it (`readObjectFrom`).
+   */
+  readonly getRange: (key: string, start: number, length: number) => Promise<Buffer | undefined>;
+  /** Writes the object from a stream of chunks, holding a bounded part of it in memory; readers never see a partial object. */
+  readonly putStream: (key: string, chunks: AsyncIterable<Buffer>) => Promise<void>;
 };
+
+/** What `head` tells of an object: its size, and a version that changes when it is rewritten (mtime, ETag). */
+export type ObjectHead = { readonly bytes: number; readonly version: string };
+
+/** How much `readObjectFrom` asks for at a time. */
+export const RANGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The object's bytes from `start` to its end, as ranged reads of `rangeBytes` each: memory holds one range.
+ * An object that disappears while it is read is an error naming it (the caller's next attempt sees it gone).
+ */
+export async function* readObjectFrom(store: ObjectStore, key: string, start = 0, rangeBytes = RANGE_BYTES): AsyncGenerator<Buffer, void, void> {
+  let position = start;
+  for (;;) {
+    const bytes = await store.getRange(key, position, rangeBytes);
+    if (bytes === undefined) {
+      throw new TransientError('raw.object_gone', `${objectLocation(store, key)} disappeared while it was being read at byte ${position}; the next attempt starts again from what it finds.`, { context: { key, offset: position } });
+    }
+    if (bytes.length > 0) yield bytes;
+    if (bytes.length < rangeBytes) return;
+    position += bytes.length;
+  }
+}
+
+/** Where a key of a store is, for messages: `s3://bucket/prefix/key`, `file:///folder/key`. */
+export function objectLocation(store: Pick<ObjectStore, 'location'>, key: string): string {
+  return `${store.location.replace(/\/+$/, '')}/${key}`;
+}

@@ -72,8 +72,11 @@ export type RawStore = {
   readonly readPart: (key: string) => Promise<RawPart>;
   /** Deletes the runs of a dataset that started before `before`; returns the run ids removed. */
   readonly deleteRunsBefore: (source: string, dataset: string, before: Date) => Promise<readonly string[]>;
-  /** Gzips the part files of the runs of a dataset that started on days before `before` (`part-<nnnnn>.json.gz`). */
-  readonly compressRunsBefore: (source: string, dataset: string, before: Date) => Promise<{ readonly files: number; readonly bytesBefore: number; readonly bytesAfter: number }>;
+  /**
+   * Gzips the part files of the runs of a dataset that started on days before `before` (`part-<nnnnn>.json.gz`);
+   * stops starting new files at `deadline` (epoch milliseconds), leaving the rest for the next call.
+   */
+  readonly compressRunsBefore: (source: string, dataset: string, before: Date, deadline?: number) => Promise<{ readonly files: number; readonly bytesBefore: number; readonly bytesAfter: number }>;
   /** How much of the store a dataset uses. */
   readonly measure: (source: string, dataset: string) => Promise<RawUsage>;
 };

@@ -55,3 +55,13 @@ export function readS3ErrorCode(xml: string): string | undefined {
   const root = parse(xml);
   return root?.name === 'Error' ? childText(root, 'Code') : undefined;
 }
+
+/** The `<UploadId>` of a CreateMultipartUpload answer; any other answer is an error naming the endpoint. */
+export function readS3UploadId(xml: string, endpoint: string): string {
+  const root = parse(xml);
+  const id = root?.name === 'InitiateMultipartUploadResult' ? childText(root, 'UploadId') : undefined;
+  if (id === undefined || id === '') {
+    throw new PlatformError('raw.s3_bad_answer', `The object store at ${endpoint} answered a multipart upload request without an UploadId; check that DP_S3_ENDPOINT is an S3-compatible server.`, { context: { endpoint, body: xml.slice(0, 200) } });
+  }
+  return id;
+}

@@ -5,13 +5,13 @@ export type EnvSecretStoreOptions = {
   readonly lookup: (name: string) => string | undefined;
 };
 
-/** The variable that holds a secret for the env provider: DP_SECRET_ followed by the upper-cased name. */
+/** The variable that holds a secret for the env provider: DP_SECRET_ followed by the name upper-cased, `-` and `.` as `_` (`github-token` → DP_SECRET_GITHUB_TOKEN). */
 export function envSecretVariable(name: string): string {
-  return `DP_SECRET_${name.toUpperCase()}`;
+  return `DP_SECRET_${name.toUpperCase().replace(/[-.]/g, '_')}`;
 }
 
 /**
- * Secrets from environment variables (`DP_SECRET_YNAB_TOKEN` for `ynab_token`), for local runs and CI.
+ * Secrets from environment variables (`DP_SECRET_YNAB_TOKEN` for `ynab-token`), for local runs and CI.
  * Read-only: a process cannot change its parent's environment, so a rotated token cannot be saved.
  */
 export function createEnvSecretStore(options: EnvSecretStoreOptions): SecretStore {

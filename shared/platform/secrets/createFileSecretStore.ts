@@ -14,7 +14,7 @@ const stripTrailingNewline = (text: string): string => text.replace(/\r?\n$/, ''
 
 /**
  * Secrets as files, one per secret, named after the secret: the way OpenFaaS mounts them
- * (`faas-cli secret create ynab_token --from-file=token.txt` → /var/openfaas/secrets/ynab_token).
+ * (`faas-cli secret create ynab-token --from-file=token.txt` → /var/openfaas/secrets/ynab-token).
  * Writes go through a temporary file and a rename, readable by the owner only; on faasd the
  * mount is read-only, so saving a rotated token there fails with a clear error.
  */

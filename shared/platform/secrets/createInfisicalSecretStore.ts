@@ -47,7 +47,7 @@ export function createInfisicalSecretStore(options: InfisicalSecretStoreOptions)
     try {
       await sdk.auth().universalAuth.login({ clientId: credentials.clientId, clientSecret: credentials.clientSecret });
     } catch (error) {
-      throw new ConfigError('secret.infisical_login_failed', `Logging in to Infisical at ${options.siteUrl} with universal auth failed (${messageOf(error)}). Check the secrets infisical_client_id and infisical_client_secret and DP_INFISICAL_SITE_URL (see docs/secrets.md).`, { cause: error });
+      throw new ConfigError('secret.infisical_login_failed', `Logging in to Infisical at ${options.siteUrl} with universal auth failed (${messageOf(error)}). Check the secrets infisical-client-id and infisical-client-secret and DP_INFISICAL_SITE_URL (see docs/secrets.md).`, { cause: error });
     }
     const token = sdk.auth().getAccessToken();
     if (token !== null) registerSecretValue(token);

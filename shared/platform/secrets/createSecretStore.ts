@@ -8,7 +8,7 @@ import type { SecretStore } from './secretStore.ts';
 
 /**
  * The platform's secret store as configured: the providers of DP_SECRETS_PROVIDER in order.
- * Infisical's own credentials (`infisical_client_id`, `infisical_client_secret`) come from the
+ * Infisical's own credentials (`infisical-client-id`, `infisical-client-secret`) come from the
  * secret files, then from DP_SECRET_INFISICAL_CLIENT_ID / DP_SECRET_INFISICAL_CLIENT_SECRET.
  */
 export function createSecretStore(env: Env = getEnv()): SecretStore {
@@ -31,7 +31,7 @@ export function createSecretStore(env: Env = getEnv()): SecretStore {
           projectId,
           environment: env.infisical.environment,
           secretPath: env.infisical.secretPath,
-          credentials: async () => ({ clientId: await bootstrap.get('infisical_client_id'), clientSecret: await bootstrap.get('infisical_client_secret') }),
+          credentials: async () => ({ clientId: await bootstrap.get('infisical-client-id'), clientSecret: await bootstrap.get('infisical-client-secret') }),
         });
       }
     }

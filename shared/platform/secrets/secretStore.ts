@@ -1,7 +1,7 @@
 /**
  * The secret store: where connectors (and the platform itself) read credentials by name.
  *
- * Metadata only ever names a secret (`secrets: { token: ynab_token }`); the value comes from a
+ * Metadata only ever names a secret (`secrets: { token: ynab-token }`); the value comes from a
  * provider chosen by configuration: OpenFaaS secret files, Infisical, or environment variables.
  * Every value read or written is registered for redaction, so it is masked in every log line and
  * error body. Providers that can persist (files, Infisical) also accept writes, which is how a
@@ -16,7 +16,7 @@ export const SECRET_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export type SecretStore = {
   /** Provider name(s), for messages: `files`, `env`, `infisical`, or a chain `files,env`. */
   readonly provider: string;
-  /** Where a secret of this name is looked for (`file /var/openfaas/secrets/ynab_token`). */
+  /** Where a secret of this name is looked for (`file /var/openfaas/secrets/ynab-token`). */
   readonly describe: (name: string) => string;
   /** The secret's value, or undefined when this store does not hold it. */
   readonly find: (name: string) => Promise<string | undefined>;

@@ -127,7 +127,7 @@ if (!lookup.found) {
     assert.match(page.url(), new RegExp(`/runs/${failedRun}$`));
     const error = await page.locator('.error').first().innerText();
     assert.match(error, /Run failed: secret\.not_found/);
-    assert.match(error, /ynab_token/);
+    assert.match(error, /ynab-token/);
     assert.match(error, /What to do: Create the secret/);
     const logs = await page.locator('.logs').allInnerTexts();
     const all = logs.join('\n');

@@ -30,7 +30,7 @@ datasets:
 `,
   'lab.yml': `source: lab
 connector: lab
-webhook_secret: lab_webhook
+webhook_secret: lab-webhook
 datasets:
   - { name: flaky, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
   - { name: slow, load: full, key: [id], columns: [{ name: id, type: bigint }], trigger: { webhook: false } }
@@ -260,6 +260,16 @@ e2e('a badly signed or unsigned webhook is refused with 401 and starts nothing; 
   await gateway.idle();
   const runs = await db.pool.any(sql.type(runRow)`SELECT run_id, kind, dataset, status, trigger_kind, load, skipped_for, error FROM platform.runs`);
   assert.equal(runs.map((run) => [run.dataset, run.load, run.trigger_kind, run.status]), [['events', 'delta', 'webhook', 'succeeded']]);
+});
+
+e2e('a signed webhook whose body is not JSON is taken as it is: the body is only signed, never read', async (context) => {
+  const { db, gateway } = context;
+  for (const [type, body] of [['application/json', 'ping: not json at all'], ['application/octet-stream', '\u0000\u0001binary']] as const) {
+    await db.pool.query(sql.unsafe`TRUNCATE platform.runs, platform.webhook_deliveries CASCADE`);
+    const response = await fetch(`${gateway.url}/function/orchestrator/webhooks/lab`, { method: 'POST', headers: { 'content-type': type, 'x-hub-signature-256': signWebhookBody(body, WEBHOOK_SECRET) }, body });
+    assert.is(response.status, 202, `${type}: ${await response.clone().text()}`);
+    await gateway.idle();
+  }
 });
 
 e2e('an extract that finds nothing new ends the run without bronze and silver; status and runs answer over HTTP', async (context) => {

@@ -43,10 +43,10 @@ const cuts = suite<Context>('secrets are masked before any cut');
 
 cuts.before(async (context) => {
   context.secretsDir = await mkdtemp(path.join(os.tmpdir(), 'dp-secrets-'));
-  await writeFile(path.join(context.secretsDir, 'demo_token'), `${TOKEN}\n`);
-  await writeFile(path.join(context.secretsDir, 'demo_client_id'), 'client-1\n');
-  await writeFile(path.join(context.secretsDir, 'demo_client_secret'), 'client-secret-1\n');
-  await writeFile(path.join(context.secretsDir, 'demo_refresh'), `${TOKEN}\n`);
+  await writeFile(path.join(context.secretsDir, 'demo-token'), `${TOKEN}\n`);
+  await writeFile(path.join(context.secretsDir, 'demo-client-id'), 'client-1\n');
+  await writeFile(path.join(context.secretsDir, 'demo-client-secret'), 'client-secret-1\n');
+  await writeFile(path.join(context.secretsDir, 'demo-refresh'), `${TOKEN}\n`);
   context.harness = await createHarness(createFileSecretStore({ directory: context.secretsDir }));
   context.reply = { status: 200, body: [] };
   context.server = await startTestServer(() => context.reply);
@@ -71,7 +71,7 @@ cuts('REST client: an error body (400, 404, 401, non-JSON) with the token at eve
   for (const status of [400, 404, 401, 200]) {
     for (const offset of [...offsetsAround(200), ...offsetsAround(60)]) {
       context.reply = { status, headers: { 'content-type': 'text/plain' }, body: bodyWithTokenAt(offset) };
-      const error = await extractError(context, { auth: { type: 'bearer' } }, { token: 'demo_token' });
+      const error = await extractError(context, { auth: { type: 'bearer' } }, { token: 'demo-token' });
       const answer = toErrorResponse(error);
       assertNoFragment(`${(error as Error).message} ${JSON.stringify(answer.body)}`, `HTTP ${status}, token at ${offset}`);
     }
@@ -82,7 +82,7 @@ cuts('REST client: an error body (400, 404, 401, non-JSON) with the token at eve
 cuts('OAuth refresh: a refused refresh whose body quotes the refresh token at every offset around the cut', async (context) => {
   for (const offset of offsetsAround(200)) {
     context.reply = { status: 400, headers: { 'content-type': 'text/plain' }, body: bodyWithTokenAt(offset) };
-    const error = await extractError(context, { auth: { type: 'oauth2_refresh', token_url: `${context.server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
+    const error = await extractError(context, { auth: { type: 'oauth2_refresh', token_url: `${context.server.url}/oauth/token` } }, { client_id: 'demo-client-id', client_secret: 'demo-client-secret', refresh_token: 'demo-refresh' });
     assert.is((error as { code?: string }).code, 'connector.oauth_refresh_failed');
     assertNoFragment((error as Error).message, `token at ${offset}`);
   }

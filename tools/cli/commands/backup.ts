@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import { getEnv } from '#platform/env.ts';
 import { withMongo } from '#platform/mongo/createMongoClient.ts';
 import { openObjectStore } from '#platform/raw/openObjectStore.ts';
@@ -95,8 +97,9 @@ export const backupCommand: Command = {
         io.out(JSON.stringify({ id: result.id, location: target.location, manifest: { ...result.manifest, raw: { ...result.manifest.raw, objects: result.manifest.raw.objects.length } }, pruned: result.pruned }, null, 2));
       } else {
         const seconds = (Date.parse(result.manifest.finished_at) - Date.parse(result.manifest.started_at)) / 1000;
-        io.out(`backup ${result.id} written to ${target.location}backups/${result.id}/ in ${seconds.toFixed(1)} s: ${formatBytes(result.manifest.stored_bytes)} stored, ${result.manifest.raw.new_objects} new of ${result.manifest.raw.objects.length} raw files`);
-        io.out(`restore it with: dp restore ${target.location.replace(/^file:\/\//, '')}backups/${result.id}`);
+        const folder = `${target.location.replace(/\/?$/, '/')}backups/${result.id}`;
+        io.out(`backup ${result.id} written to ${folder}/ in ${seconds.toFixed(1)} s: ${formatBytes(result.manifest.stored_bytes)} stored, ${result.manifest.raw.new_objects} new of ${result.manifest.raw.objects.length} raw files`);
+        io.out(`restore it with: dp restore ${folder.startsWith('file://') ? fileURLToPath(folder) : folder}`);
       }
       return 0;
     } finally {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { withPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { getEnv } from '#platform/env.ts';
+import { syncMetadataAgainstSilver, type SilverSyncResult } from '#silver/syncMetadataAgainstSilver.ts';
 import { previewMetadataChanges } from '#metadata/catalog/previewMetadataChanges.ts';
-import { syncMetadata, type SyncResult } from '#metadata/catalog/syncMetadata.ts';
 import { connectorSettings } from '#metadata/connectorSettings.ts';
 import { formatMetadataIssues } from '#metadata/formatMetadataIssues.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
@@ -14,10 +14,11 @@ import { formatChangePreview } from '../formatChangePreview.ts';
 
 const USAGE = [
   'dp metadata validate [dir] [--json]   check every source and gold model file; exit 1 on any error',
-  'dp metadata sync [dir] [--json] [--dry-run]',
+  'dp metadata sync [dir] [--json] [--dry-run] [--allow-retype]',
   '                                      migrate, validate, say what the changes do to silver (and which',
   '                                      `dp replay` a change calls for), then write the metadata into the catalog;',
-  '                                      --dry-run says it and writes nothing',
+  '                                      --dry-run says it and writes nothing; a column retyped against its silver',
+  '                                      table is refused unless --allow-retype (then `dp replay <source>.<dataset>`)',
   '',
   'dir defaults to DP_METADATA_DIR (the project\'s metadata/ folder). See docs/metadata.md.',
 ];
@@ -65,7 +66,7 @@ function report(validation: MetadataValidation, shown: string, io: CommandIo, fa
   return true;
 }
 
-function describeSync(result: SyncResult, shown: string): string[] {
+function describeSync(result: SilverSyncResult, shown: string): string[] {
   if (!result.created) {
     return [`${shown}: unchanged — metadata version ${result.versionId} (hash ${result.hash.slice(0, 12)}) is current; nothing written`];
   }
@@ -78,13 +79,16 @@ function describeSync(result: SyncResult, shown: string): string[] {
       }
     }
   }
+  for (const retype of result.retypes) {
+    lines.push(`  ${'column retyped:'.padEnd(19)} ${retype.source}.${retype.dataset}.${retype.column} ${retype.silverType} → ${retype.declaredType}; ${retype.table} keeps ${retype.silverType} and its loads are refused until \`dp replay ${retype.source}.${retype.dataset}\` rebuilds it`);
+  }
   return lines;
 }
 
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const { positional, flags } = parseArgs(args);
   const [action, folder, ...extra] = positional;
-  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json' && !(flag === 'dry-run' && action === 'sync'));
+  const unknownFlags = [...flags.keys()].filter((flag) => flag !== 'json' && !((flag === 'dry-run' || flag === 'allow-retype') && action === 'sync'));
   if ((action !== 'validate' && action !== 'sync') || extra.length > 0 || unknownFlags.length > 0) {
     io.err(unknownFlags.length > 0 ? `dp metadata: unknown option --${unknownFlags[0]}` : `dp metadata: ${action === undefined ? 'missing' : `unknown`} action${action === undefined ? '' : ` \`${action}\``}`);
     io.err(USAGE.join('\n'));
@@ -122,7 +126,7 @@ async function run(args: readonly string[], io: CommandIo): Promise<number> {
         for (const line of formatMetadataIssues(validation.issues, shown)) io.out(line);
         for (const line of formatChangePreview(previews, shown)) io.out(line);
       }
-      return { changes: previews, result: dryRun ? null : await syncMetadata(pool, metadata) };
+      return { changes: previews, result: dryRun ? null : await syncMetadataAgainstSilver(pool, metadata, { allowRetypes: flags.has('allow-retype') }) };
     },
     { url },
   );

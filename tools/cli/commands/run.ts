@@ -17,6 +17,7 @@ const USAGE = [
   '',
   '  Asks the orchestrator to run every dataset of <source> (or one dataset) through',
   '  extract → bronze → silver; gold models that depend on a changed dataset follow on their own.',
+  '  `dp run gold.<model>` rebuilds one gold model by hand, `dp run gold` every model.',
   '  --full     ignore the stored cursor and extract everything (delta datasets)',
   '  --accept-deletes  confirm that this full snapshot may delete more rows than the dataset\'s',
   '             max_delete_share, or all of them (a refused snapshot says when this is needed)',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
 import { applyRetention } from '#bronze/applyRetention.ts';
+import { loadBronze } from '#bronze/loadBronze.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
 import { createLocalRawStore } from '#platform/raw/createLocalRawStore.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
@@ -53,8 +55,44 @@ retention('raw runs and bronze documents older than their retention go; newer on
 
 retention('a dataset without retention keeps everything', async ({ raw, mongo }) => {
   const result = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({}), now });
-  assert.equal(result, { rawRuns: [], bronzeDocuments: 0 });
+  assert.equal({ ...result, rawUsage: undefined }, { rawRuns: [], rawCompressed: 0, bronzeDocuments: 0, rawUsage: undefined, complete: true });
+  assert.equal([result.rawUsage.runs, result.rawUsage.files, result.rawUsage.compressedFiles], [3, 6, 0]);
   assert.equal(await bronzeRuns(mongo), ['edge', 'old', 'recent']);
+});
+
+retention('bronze retention stays inside the step budget: it deletes in index-served batches and goes on at the next load', async ({ raw, mongo }) => {
+  const collection = mongo.db.collection('bank__transactions');
+  await collection.insertMany(Array.from({ length: 2500 }, (_, index) => ({ id: `x${index}`, _run_id: 'ancient', _loaded_at: daysAgo(60) })));
+  // a deadline that has passed after the first batch: one batch, then the rest is left for the next load
+  const tight = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() - 1, batchSize: 1000 });
+  assert.is(tight.bronzeDocuments, 1000);
+  assert.is(tight.complete, false);
+  const rest = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ bronze_days: 7 }), now, deadline: Date.now() + 60_000, batchSize: 1000 });
+  assert.is(rest.bronzeDocuments, 1502);
+  assert.is(rest.complete, true);
+  assert.equal(await bronzeRuns(mongo), ['recent']);
+  const indexes = (await collection.listIndexes().toArray()).map((index) => index.name);
+  assert.ok(indexes.includes('bronze_loaded_at'), `the deletes are served by an index on _loaded_at: ${indexes.join(', ')}`);
+});
+
+retention('raw parts older than raw_compress_days are gzipped before retention deletes them, read as before, and measured', async ({ dir, raw, mongo }) => {
+  const edge = { source: 'bank', dataset: 'transactions', runId: 'edge', startedAt: daysAgo(10) };
+  const [key] = await raw.listPartKeys(edge);
+  const result = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ raw_days: 30, raw_compress_days: 5 }), now });
+  assert.equal(result.rawRuns, ['old']);
+  assert.is(result.rawCompressed, 1, 'the 10-day-old run is gzipped, the 2-day-old one not yet');
+  assert.ok(existsSync(path.join(dir, `${key}.gz`)) && !existsSync(path.join(dir, key as string)));
+  assert.equal(await raw.listPartKeys(edge), [key]);
+  assert.equal((await raw.readPart(key as string)).records, [{ id: 'edge' }]);
+  assert.equal([result.rawUsage.runs, result.rawUsage.files, result.rawUsage.compressedFiles], [2, 4, 1]);
+  assert.ok(result.rawUsage.compressedBytes > 0 && result.rawUsage.compressedBytes < result.rawUsage.bytes);
+
+  // Bronze loads a gzipped part like any other.
+  await mongo.db.collection('bank__transactions').deleteMany({});
+  const loaded = await loadBronze({ rawStore: raw, db: mongo.db, dataset: refWith({}), run: edge });
+  assert.is(loaded.inserted, 1);
+  const again = await applyRetention({ rawStore: raw, db: mongo.db, dataset: refWith({ raw_days: 30, raw_compress_days: 5 }), now });
+  assert.is(again.rawCompressed, 0, 'a part is gzipped once');
 });
 
 retention.run();

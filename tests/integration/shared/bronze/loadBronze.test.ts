@@ -137,7 +137,7 @@ bronze('retention deletes documents and file markers loaded before the cut-off',
   await writeRun(rawStore, 'new', 1, 2);
   await loadBronze({ rawStore, db: mongo.db, dataset, run: { runId: 'new', startedAt }, now: () => Date.parse('2026-03-01T00:00:00Z') });
   const removed = await deleteBronzeBefore({ db: mongo.db, source: 'bank', dataset: 'payments', before: new Date('2026-02-01T00:00:00Z') });
-  assert.equal(removed, { documents: 2, files: 1 });
+  assert.equal(removed, { documents: 2, files: 1, complete: true });
   assert.equal(await mongo.db.collection('bank__payments').distinct('_run_id'), ['new']);
 });
 

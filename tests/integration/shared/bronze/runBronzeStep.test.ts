@@ -35,6 +35,9 @@ bronze('loads the run\'s raw parts into the dataset\'s collection; near the dead
   assert.is(documents, 17);
   const recorded = await world.db.pool.oneFirst(sql.unsafe`SELECT sum(rows_inserted)::int AS n FROM platform.run_steps WHERE run_id = ${runId} AND step = 'bronze'`);
   assert.is(recorded, 17);
+  // the retention pass measured the dataset's raw files for `dp status`
+  const usage = await world.db.pool.one(sql.unsafe`SELECT runs, files, bytes > 0 AS sized FROM platform.raw_usage WHERE source = 'bank' AND dataset = 'transactions'`);
+  assert.equal(usage, { runs: 1, files: 5, sized: true }, 'four parts and a manifest');
 });
 
 bronze('a retried chunk loads nothing twice: the loaded parts are skipped', async ({ world }) => {

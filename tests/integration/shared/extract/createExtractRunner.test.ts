@@ -38,7 +38,7 @@ const ynabYaml = (url: string): string => `
 source: ynab
 connector: ynab
 config: { base_url: '${url}/v1', budget_id: budget-a }
-secrets: { token: ynab_token }
+secrets: { token: ynab-token }
 datasets:
   - name: transactions
     load: delta
@@ -77,7 +77,7 @@ extract.before(async (context) => {
   context.resources = createFunctionResources({
     databaseUrl: context.db.url,
     rawStoreUrl: `file://${path.join(context.dir, 'raw')}`,
-    secrets: createEnvSecretStore({ lookup: (name) => (name === 'ynab_token' ? TOKEN : undefined) }),
+    secrets: createEnvSecretStore({ lookup: (name) => (name === 'ynab-token' ? TOKEN : undefined) }),
     env: loadEnv({ DP_DATA_DIR: context.dir, DATABASE_URL: context.db.url }),
   });
 });

@@ -96,7 +96,7 @@ gold('an empty model and a second statement are refused', async ({ db }) => {
     await buildGoldModel(db.pool, monthly, 'SELECT 1 AS one; DROP TABLE silver.bank__payments');
     assert.unreachable('two statements should fail');
   } catch (error) {
-    assert.is((error as PlatformError).code, 'gold.model_failed');
+    assert.is((error as PlatformError).code, 'gold.model_not_a_query', 'refused by the parser before anything runs');
   }
   const exists = await db.pool.oneFirst(sql.type(z.object({ present: z.boolean() }))`SELECT to_regclass('silver.bank__payments') IS NOT NULL AS present`);
   assert.is(exists, true);

@@ -13,6 +13,9 @@ import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { readMetadataFolder } from '#metadata/readMetadataFolder.ts';
 import type { MetadataSet } from '#metadata/schema.ts';
 import { validateMetadata, type MetadataFileText } from '#metadata/validateMetadata.ts';
+import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
+import { ensureSilverTable } from '#silver/ensureSilverTable.ts';
+import { syncMetadataAgainstSilver } from '#silver/syncMetadataAgainstSilver.ts';
 import { createTestDatabase, type TestDatabase } from '#support/database.ts';
 
 const test = suite('syncMetadata');
@@ -167,6 +170,30 @@ test('two syncs of the same new content at once create exactly one version', asy
   const results = await Promise.all([syncMetadata(db.pool, metadata), syncMetadata(db.pool, metadata)]);
   assert.equal(results.map((result) => result.created).sort(), [false, true]);
   assert.is(results[0]?.versionId, results[1]?.versionId);
+});
+
+test('a column retyped against its existing silver table is refused, naming the table type and the ways on; allowed, it is reported', async () => {
+  await syncMetadata(db.pool, metadataWith());
+  const current = await getDataset(db.pool, 'bank', 'accounts');
+  await db.pool.transaction((tx) => ensureSilverTable(tx, resolveDatasetColumns(current)));
+  const before = await loadCatalog(db.pool);
+  const retyped = metadataWith({ 'bank.yml': (text) => text.replace('{ name: balance, type: numeric', '{ name: balance, type: bigint') });
+  try {
+    await syncMetadataAgainstSilver(db.pool, retyped);
+    assert.unreachable('a retype of an existing silver column must be refused');
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'metadata.column_retyped');
+    const message = (error as Error).message;
+    assert.match(message, '`bank.accounts`: column `balance` is numeric in silver.bank__accounts, bigint in the metadata');
+    assert.match(message, 'dp replay bank.accounts');
+    assert.match(message, 'dp metadata sync --allow-retype');
+  }
+  assert.is((await loadCatalog(db.pool)).versionId, before.versionId, 'nothing was written');
+  const allowed = await syncMetadataAgainstSilver(db.pool, retyped, { allowRetypes: true });
+  assert.equal(allowed.retypes, [{ source: 'bank', dataset: 'accounts', table: 'silver.bank__accounts', column: 'balance', silverType: 'numeric', declaredType: 'bigint' }]);
+  // a retype accepted once is not asked again; a dataset without a silver table yet changes its types freely
+  const fresh = metadataWith({ 'bank.yml': (text) => text.replace('{ name: amount, type: numeric', '{ name: amount, type: bigint').replace('{ name: balance, type: numeric', '{ name: balance, type: bigint') });
+  assert.equal((await syncMetadataAgainstSilver(db.pool, fresh)).retypes, []);
 });
 
 test.run();

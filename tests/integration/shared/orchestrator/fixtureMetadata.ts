@@ -2,7 +2,7 @@
 export const SHOP_YML = `source: shop
 connector: files
 config: { inbox: shop }
-webhook_secret: shop_webhook
+webhook_secret: shop-webhook
 datasets:
   - { name: orders, load: full, key: [id], columns: [{ name: id, type: bigint }, { name: total, type: numeric }], extract: { format: csv, pattern: 'orders*.csv' } }
   - { name: customers, load: delta, key: [id], columns: [{ name: id, type: bigint }], extract: { format: csv, pattern: 'customers*.csv' } }

@@ -188,7 +188,8 @@ rules('a column added to the metadata is added to the table; a changed type is r
     assert.unreachable('a type change should be refused');
   } catch (error) {
     assert.is((error as PlatformError).code, 'silver.column_type_changed');
-    assert.match((error as Error).message, /`price` is numeric in silver\.shop__products_evolve but double precision in metadata/);
+    assert.match((error as Error).message, /column `price` is numeric in silver\.shop__products_evolve, double precision in the metadata/);
+    assert.match((error as Error).message, /dp replay shop\.products_evolve/);
   }
 });
 

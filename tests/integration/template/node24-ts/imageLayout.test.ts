@@ -18,6 +18,8 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 
 import { processEnvironment, projectRoot } from '#platform/env.ts';
+import { parseDuration } from '#tools/gateway/parseDuration.ts';
+import { readServerSettings } from '#template/readServerSettings.ts';
 import { freePort } from '#support/freePort.ts';
 import { followDockerfile, type ImageLayout } from '#support/followDockerfile.ts';
 import { buildShrinkwrapContexts, copyCheckout, findFaasCli } from '#support/shrinkwrap.ts';
@@ -56,6 +58,13 @@ layout("the Dockerfile's fprocess is template.yml's", ({ image }) => {
   const template = parse(readFileSync(path.join(projectRoot, 'template', 'node24-ts', 'template.yml'), 'utf8')) as { fprocess: string };
   assert.is(image.env.fprocess, template.fprocess);
   assert.is(image.env.fprocess, 'node index.ts');
+});
+
+layout('after SIGTERM the watchdog and the function are gone well inside the 30 s faasd waits before it kills (and fails the deploy)', ({ image }) => {
+  const interval = parseDuration(image.env.healthcheck_interval ?? image.env.write_timeout ?? '')!;
+  const { drainMs } = readServerSettings(image.env, '/home/app');
+  assert.ok(interval <= 10_000, `healthcheck_interval ${image.env.healthcheck_interval} (of-watchdog waits that long after SIGTERM; its default is write_timeout)`);
+  assert.ok(drainMs + 5_000 <= 30_000, `the drain (${drainMs} ms) leaves room before faasd's kill`);
 });
 
 layout('started as of-watchdog starts it, the entrypoint loads function/handler.ts and serves it', async (context) => {

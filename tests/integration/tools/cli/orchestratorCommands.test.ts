@@ -90,6 +90,19 @@ test('dp run <source>.<dataset> --full starts without waiting; --json prints the
   assert.equal(JSON.parse(server.requests.at(-1)!.body), { source: 'bank', dataset: 'accounts', full: false, accept_deletes: true }, '--accept-deletes confirms the run\'s deletions');
 });
 
+test('dp cancel <run> posts to /runs/<id>/cancel and prints what it stopped; a run that ended is exit 1 with the code', async ({ server, routes }) => {
+  routes.set('POST /function/orchestrator/runs/r9/cancel', () => ({ status: 200, body: { outcome: 'cancelled', run_id: 'r9', source: 'bank', dataset: 'accounts' } }));
+  const plain = capture();
+  assert.is(await main(['cancel', 'r9', `--gateway=${server.url}`], plain.io), 0);
+  assert.is(server.requests.at(-1)!.path, '/function/orchestrator/runs/r9/cancel');
+  assert.match(plain.out.join('\n'), 'bank.accounts: run r9 cancelled');
+  routes.set('POST /function/orchestrator/runs/r8/cancel', () => ({ status: 409, body: { error: { code: 'run.not_active', message: 'Run r8 is already succeeded; only an active run can be cancelled.', retryable: false } } }));
+  const ended = capture();
+  assert.is(await main(['cancel', 'r8', `--gateway=${server.url}`], ended.io), 1);
+  assert.match(ended.err.join('\n'), /already succeeded.*\[run\.not_active\]/);
+  assert.is(await main(['cancel', `--gateway=${server.url}`], capture().io), 2);
+});
+
 test('usage errors exit 2 with the usage; the orchestrator\'s own errors exit 1 with its message and code', async ({ server, routes }) => {
   for (const args of [['run'], ['run', 'Bank'], ['run', 'bank.x.y'], ['run', 'bank', '--fast'], ['runs', '--status=lost'], ['runs', '--limit=0'], ['status', 'extra']]) {
     const { io, err } = capture();
@@ -146,7 +159,7 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   routes.set('GET /function/orchestrator/status', () => ({
     body: {
       datasets: [
-        { source: 'bank', dataset: 'accounts', connector: 'files', load: 'full', schedule: null, last_run: { run_id: 'r1', status: 'succeeded', trigger: 'manual', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, silver: { table: 'silver.bank__accounts', current_rows: 3, total_rows: 5 } },
+        { source: 'bank', dataset: 'accounts', connector: 'files', load: 'full', schedule: null, last_run: { run_id: 'r1', status: 'succeeded', trigger: 'manual', created_at: recent, finished_at: recent, error: null }, last_success_at: recent, active_run_id: null, status: 'succeeded', freshness_seconds: 90, silver: { table: 'silver.bank__accounts', current_rows: 3, total_rows: 5 }, raw: { runs: 12, files: 36, bytes: 3_565_158, compressed_files: 20, compressed_bytes: 1_153_434 } },
         { source: 'bank', dataset: 'transactions', connector: 'files', load: 'full', schedule: null, last_run: null, last_success_at: null, active_run_id: 'r7', status: 'running', freshness_seconds: null, silver: null },
         { source: 'ynab', dataset: 'transactions', connector: 'ynab', load: 'delta', schedule: '@hourly', last_run: null, last_success_at: null, active_run_id: null, status: 'never_run', freshness_seconds: null, silver: null },
       ],
@@ -159,8 +172,8 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   const { io, out } = capture();
   assert.is(await main(['status', `--gateway=${server.url}`], io), 0);
   const text = out.join('\n');
-  assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)/);
-  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5/);
+  assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)\s+RAW FILES/);
+  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5\s+12 runs, 3\.4 MB \(1\.1 MB of it gzipped\)/);
   assert.match(text, /bank\.transactions\s+full\s+running now\s+-\s+-/);
   assert.match(text, /ynab\.transactions\s+delta\s+never run\s+-\s+-/);
   assert.match(text, /gold\.monthly_spending\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+14/);

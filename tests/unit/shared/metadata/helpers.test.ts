@@ -42,7 +42,7 @@ secrets('recognises tokens, keys and credentials', () => {
 });
 
 secrets('lets names, paths, URLs and ordinary text pass', () => {
-  for (const value of ['ynab_token', 'github_webhook_secret', 'https://api.github.com', '/user/starred', 'data.transactions', 'transactions*.csv', 'application/vnd.github.star+json', 'last-used', '2022-11-28', 'personal_access_token_for_budget']) {
+  for (const value of ['ynab-token', 'github-webhook-secret', 'https://api.github.com', '/user/starred', 'data.transactions', 'transactions*.csv', 'application/vnd.github.star+json', 'last-used', '2022-11-28', 'personal_access_token_for_budget']) {
     assert.not.ok(looksLikeSecretValue(value), value);
   }
 });

@@ -24,8 +24,8 @@ test('the shipped examples load: bank files, YNAB deltas, GitHub over REST and g
   const transactions = ynab?.datasets.find((dataset) => dataset.name === 'transactions');
   assert.is(transactions?.deleted_flag, 'deleted');
   assert.is(transactions?.columns.find((column) => column.name === 'amount')?.type, 'bigint');
-  assert.equal(ynab?.secrets, { token: 'ynab_token' });
-  assert.equal(github?.secrets, { token: 'github_token' });
+  assert.equal(ynab?.secrets, { token: 'ynab-token' });
+  assert.equal(github?.secrets, { token: 'github-token' });
   assert.is(github?.datasets[0]?.extract.path, '/user/starred');
   assert.equal(metadata.models.map((model) => model.name), ['budget_activity', 'monthly_spending', 'yearly_spending']);
   assert.match(metadata.modelSql.monthly_spending ?? '', 'silver.bank__transactions');

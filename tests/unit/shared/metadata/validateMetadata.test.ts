@@ -55,6 +55,16 @@ test('a valid folder parses into frozen metadata with defaults applied and no is
   assert.equal(result.files, ['shop.yml', 'gold/models.yml']);
 });
 
+test('raw files compressed after they are deleted is an error naming both settings; compressed before is fine', () => {
+  const late = only(errorsOf(folder({ 'shop.yml': SHOP.replace('load: delta', 'load: delta\n    retention: { raw_days: 30, raw_compress_days: 30 }') })), 'metadata.retention_order');
+  assert.is(late.path, 'datasets[0].retention.raw_compress_days');
+  assert.match(late.message, /deleted after 30 days, before they would be compressed after 30/);
+  assert.match(late.fix ?? '', /below 30/);
+  const fine = validateMetadata(folder({ 'shop.yml': SHOP.replace('load: delta', 'load: delta\n    retention: { raw_days: 30, raw_compress_days: 7 }') }));
+  assert.equal(fine.issues, []);
+  assert.equal(fine.metadata?.sources[0]?.datasets[0]?.retention, { raw_days: 30, raw_compress_days: 7 });
+});
+
 test('the hash ignores comments, layout and key order, and changes with the content', () => {
   const base = validateMetadata(folder()).metadata?.hash;
   const reformatted = `# my shop\nconnector: rest\nsource: shop\ndatasets:\n  - name: orders\n    key:\n      - id\n    load: delta\n    deleted_flag: deleted\n    columns:\n      - name: id\n        type: bigint\n      - { type: numeric, name: total }\n      - { name: deleted, type: boolean }\n`;
@@ -139,7 +149,7 @@ test('bad names: the message quotes the name and the fix proposes a valid one', 
 test('secret values where only secret names belong are rejected without repeating the value', () => {
   const token = 'ghp_R2d2C3poBb8Yoda42LukeLeia99Han0Solo1';
   const hex = '9f8e7d6c5b4a39281726354433221100aabbccdd';
-  const yaml = SHOP.replace('connector: rest\n', `connector: rest\nconfig:\n  base_url: https://api.example.com\n  budget_id: 0f8e6c1a-3b5d-4e2f-9a7c-1d2e3f4a5b6c\n  api_key: ${hex}\n  password: hunter2\n  url: https://me:pa55w0rd@example.com/x\n  headers:\n    Authorization: Bearer ${token}\nsecrets:\n  token: ${token}\n  other: shop_token\n`);
+  const yaml = SHOP.replace('connector: rest\n', `connector: rest\nconfig:\n  base_url: https://api.example.com\n  budget_id: 0f8e6c1a-3b5d-4e2f-9a7c-1d2e3f4a5b6c\n  api_key: ${hex}\n  password: hunter2\n  url: https://me:pa55w0rd@example.com/x\n  headers:\n    Authorization: Bearer ${token}\nsecrets:\n  token: ${token}\n  other: shop-token\n`);
   const issues = errorsOf(folder({ 'shop.yml': yaml }));
   const secretPaths = issues.filter((issue) => issue.code === 'metadata.secret_literal').map((issue) => issue.path);
   assert.equal(secretPaths.sort(), ['config.api_key', 'config.headers.Authorization', 'config.password', 'config.url', 'secrets.token']);
@@ -149,6 +159,14 @@ test('secret values where only secret names belong are rejected without repeatin
   for (const value of [token, hex, 'hunter2', 'pa55w0rd']) {
     assert.not.match(everything, value);
   }
+});
+
+test('a secret name faas-cli would refuse (github_token) is reported with the name it accepts', () => {
+  const yaml = SHOP.replace('connector: rest\n', 'connector: rest\nconfig: { base_url: https://x.test }\nsecrets: { token: shop_token }\nwebhook_secret: Pa55_word!\n');
+  const issues = errorsOf(folder({ 'shop.yml': yaml })).filter((issue) => issue.code === 'metadata.bad_secret_name');
+  assert.equal(issues.map((issue) => issue.path), ['secrets.token', 'webhook_secret']);
+  assert.match(issues[0]!.fix, '`shop-token`');
+  assert.not.match(JSON.stringify(issues[1]), 'Pa55', 'what may be a pasted value is not echoed');
 });
 
 test('unknown keys anywhere get the closest known key', () => {
@@ -181,7 +199,7 @@ test('connector settings are checked against the schemas a connector registers',
       secretRoles: ['token'],
     },
   };
-  const yaml = SHOP.replace('connector: rest\n', 'connector: rest\nconfig: { base_url: https://x.test }\nsecrets: { tokn: shop_token }\n').replace('deleted_flag: deleted', 'deleted_flag: deleted\n    extract: { path: /orders, recods_path: data }');
+  const yaml = SHOP.replace('connector: rest\n', 'connector: rest\nconfig: { base_url: https://x.test }\nsecrets: { tokn: shop-token }\n').replace('deleted_flag: deleted', 'deleted_flag: deleted\n    extract: { path: /orders, recods_path: data }');
   const issues = errorsOf(folder({ 'shop.yml': yaml }), { connectors });
   assert.equal(issues.map((issue) => [issue.path, issue.code]), [
     ['secrets.tokn', 'metadata.unknown_secret_role'],
@@ -201,7 +219,7 @@ test('a gold model whose SQL file is missing, outside the folder or not a query'
   const outside = only(errorsOf(folder({ 'gold/models.yml': GOLD.replace('gold/order_totals.sql', '../secrets.sql') })), 'metadata.sql_outside_folder');
   assert.is(outside.path, 'models[0].sql');
   const twoStatements = only(errorsOf(folder({ 'gold/order_totals.sql': 'DELETE FROM silver.shop__orders; SELECT 1' })), 'metadata.sql_invalid');
-  assert.match(twoStatements.message, 'does not start with SELECT');
+  assert.match(twoStatements.message, 'holds more than one statement (DELETE, SELECT)');
 });
 
 test('SQL and depends_on that disagree are warnings, not errors', () => {

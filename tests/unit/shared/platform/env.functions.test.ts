@@ -39,6 +39,12 @@ test('DATABASE_URL_FILE and MONGODB_URL_FILE read the URL from a secret file, an
   }
 });
 
+test('a percent-encoded password is redacted in both forms: as the URL shows it and as the driver decodes it', () => {
+  loadEnv({ DATABASE_URL: 'postgres://dataplatform:pw%2Fwith%40odd%3Achars@postgres:5432/dataplatform' });
+  assert.is(redact('url postgres://dataplatform:pw%2Fwith%40odd%3Achars@postgres'), 'url postgres://dataplatform:[redacted]@postgres');
+  assert.is(redact('auth failed for pw/with@odd:chars'), 'auth failed for [redacted]');
+});
+
 test('bad values are ConfigErrors naming the key and the fix', () => {
   const cases: Array<[Record<string, string>, string, RegExp]> = [
     [{ DATABASE_URL_FILE: '/nonexistent/database-url' }, 'DATABASE_URL_FILE', /faas-cli secret create/],

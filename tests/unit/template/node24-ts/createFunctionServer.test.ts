@@ -186,6 +186,22 @@ test('a body over the limit is refused with 413 before the handler runs; invalid
   assert.is(calls, 0);
 });
 
+test('rawBodyPaths: under those prefixes the body reaches the handler as its bytes, even when it is not the JSON it claims', async () => {
+  const seen: unknown[] = [];
+  const server: http.Server = createFunctionServer({ handler: (event) => (seen.push(event.body), 'ok'), bodyLimitBytes: 1024, rawBodyPaths: ['/webhooks/'], log });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const raw = await fetch(`${url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'ping, not json' });
+    assert.is(raw.status, 200);
+    assert.ok(Buffer.isBuffer(seen[0]) && (seen[0] as Buffer).toString() === 'ping, not json');
+    const elsewhere = await fetch(`${url}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'ping, not json' });
+    assert.is(elsewhere.status, 400, 'other paths still refuse a body that is not the JSON it claims');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test('GET /_/health answers without calling the handler', async () => {
   let calls = 0;
   await withServer(

@@ -34,14 +34,14 @@ const refWith = (server: TestServer, config: Record<string, unknown>, secrets: R
 
 auth('bearer, basic and API-key-in-header credentials come from the secret store', async (context) => {
   const { server, harness } = context;
-  await secret(context, 'demo_token', 'bearer-token-1111');
-  await secret(context, 'demo_user', 'alice');
-  await secret(context, 'demo_password', 'basic-password-2222');
-  await secret(context, 'demo_key', 'header-key-3333');
+  await secret(context, 'demo-token', 'bearer-token-1111');
+  await secret(context, 'demo-user', 'alice');
+  await secret(context, 'demo-password', 'basic-password-2222');
+  await secret(context, 'demo-key', 'header-key-3333');
   const cases: [Record<string, unknown>, Record<string, string>, (r: RecordedRequest) => string | undefined, string][] = [
-    [{ type: 'bearer' }, { token: 'demo_token' }, (r) => r.headers.authorization, 'Bearer bearer-token-1111'],
-    [{ type: 'basic' }, { username: 'demo_user', password: 'demo_password' }, (r) => r.headers.authorization, `Basic ${Buffer.from('alice:basic-password-2222').toString('base64')}`],
-    [{ type: 'api_key', in: 'header', name: 'X-Api-Key' }, { api_key: 'demo_key' }, (r) => r.headers['x-api-key'] as string | undefined, 'header-key-3333'],
+    [{ type: 'bearer' }, { token: 'demo-token' }, (r) => r.headers.authorization, 'Bearer bearer-token-1111'],
+    [{ type: 'basic' }, { username: 'demo-user', password: 'demo-password' }, (r) => r.headers.authorization, `Basic ${Buffer.from('alice:basic-password-2222').toString('base64')}`],
+    [{ type: 'api_key', in: 'header', name: 'X-Api-Key' }, { api_key: 'demo-key' }, (r) => r.headers['x-api-key'] as string | undefined, 'header-key-3333'],
   ];
   for (const [authSettings, secrets, read, expected] of cases) {
     server.requests.length = 0;
@@ -54,12 +54,12 @@ auth('bearer, basic and API-key-in-header credentials come from the secret store
 
 auth('an API key in the query is sent on every page but kept out of raw parts, checkpoints and logs', async (context) => {
   const { server, harness } = context;
-  await secret(context, 'demo_query_key', 'query-key-4444');
+  await secret(context, 'demo-query-key', 'query-key-4444');
   context.handler = (request) => {
     harness.clock.advance(3000); // a slow API: one page per 5-second chunk
     return itemsApi(request, () => server.url);
   };
-  const ref = refWith(server, { auth: { type: 'api_key', in: 'query', name: 'api_key' } }, { api_key: 'demo_query_key' });
+  const ref = refWith(server, { auth: { type: 'api_key', in: 'query', name: 'api_key' } }, { api_key: 'demo-query-key' });
   const run = newRun(ref);
   const first = await connector.extract({ ref, run, deadline: harness.clock.now() + 5000 }, harness.context);
   assert.is(first.done, false);
@@ -87,9 +87,9 @@ auth('a missing secret role is a ConfigError naming the source, role and fix', a
 
 auth('OAuth2 refresh: the rotated refresh token is saved back before use; a 401 renews once', async (context) => {
   const { server, harness } = context;
-  await secret(context, 'demo_client_id', 'client-id-5555');
-  await secret(context, 'demo_client_secret', 'client-secret-6666');
-  await secret(context, 'demo_refresh', 'refresh-token-gen-1');
+  await secret(context, 'demo-client-id', 'client-id-5555');
+  await secret(context, 'demo-client-secret', 'client-secret-6666');
+  await secret(context, 'demo-refresh', 'refresh-token-gen-1');
   let generation = 1;
   let refusedOnce = false;
   context.handler = (request) => {
@@ -108,12 +108,12 @@ auth('OAuth2 refresh: the rotated refresh token is saved back before use; a 401 
     }
     return itemsApi(request, () => server.url);
   };
-  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
+  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo-client-id', client_secret: 'demo-client-secret', refresh_token: 'demo-refresh' });
   const run = newRun(ref);
   const result = await connector.extract({ ref, run, deadline: harness.clock.now() + 60_000 }, harness.context);
   assert.is(result.records, 7);
   assert.is(generation, 3, 'refreshed at start and once after the 401');
-  assert.is(await readFile(path.join(context.secretsDir, 'demo_refresh'), 'utf8'), 'refresh-token-gen-3');
+  assert.is(await readFile(path.join(context.secretsDir, 'demo-refresh'), 'utf8'), 'refresh-token-gen-3');
   assert.ok(harness.logs.some((line) => line.includes('auth.refresh_token_rotated')));
   assert.not.match(harness.logs.join('\n'), 'refresh-token-gen-');
   assert.not.match(harness.logs.join('\n'), 'access-token-gen-');
@@ -121,22 +121,22 @@ auth('OAuth2 refresh: the rotated refresh token is saved back before use; a 401 
   // the next invocation starts from the saved token, not the dead one
   const again = await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);
   assert.is(again.records, 7);
-  assert.is(await readFile(path.join(context.secretsDir, 'demo_refresh'), 'utf8'), 'refresh-token-gen-4');
+  assert.is(await readFile(path.join(context.secretsDir, 'demo-refresh'), 'utf8'), 'refresh-token-gen-4');
 });
 
 auth('a refused refresh token is an UnauthorizedError that says which secret to renew', async (context) => {
   const { server, harness } = context;
-  await secret(context, 'demo_client_id', 'client-id-5555');
-  await secret(context, 'demo_client_secret', 'client-secret-6666');
-  await secret(context, 'demo_refresh', 'refresh-token-revoked');
+  await secret(context, 'demo-client-id', 'client-id-5555');
+  await secret(context, 'demo-client-secret', 'client-secret-6666');
+  await secret(context, 'demo-refresh', 'refresh-token-revoked');
   context.handler = () => ({ status: 400, body: { error: 'invalid_grant' } });
-  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo_client_id', client_secret: 'demo_client_secret', refresh_token: 'demo_refresh' });
+  const ref = refWith(server, { auth: { type: 'oauth2_refresh', token_url: `${server.url}/oauth/token` } }, { client_id: 'demo-client-id', client_secret: 'demo-client-secret', refresh_token: 'demo-refresh' });
   try {
     await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);
     assert.unreachable('refresh refused');
   } catch (error) {
     assert.instance(error, UnauthorizedError);
-    assert.match((error as Error).message, 'secret demo_refresh');
+    assert.match((error as Error).message, 'secret demo-refresh');
     assert.not.match((error as Error).message, 'refresh-token-revoked');
   }
 });
@@ -174,9 +174,9 @@ auth('incremental: the committed cursor is sent as the parameter and the largest
 
 auth('a secret never appears in the captured logs or the error of a failing request, even when the server echoes it', async (context) => {
   const { server, harness } = context;
-  await secret(context, 'echo_token', 'echoed-secret-token-7777');
+  await secret(context, 'echo-token', 'echoed-secret-token-7777');
   context.handler = (request) => ({ status: 500, body: `internal error for ${request.headers.authorization ?? ''}` });
-  const ref = refWith(server, { auth: { type: 'bearer' }, retry: { attempts: 2, base_delay_ms: 10 } }, { token: 'echo_token' });
+  const ref = refWith(server, { auth: { type: 'bearer' }, retry: { attempts: 2, base_delay_ms: 10 } }, { token: 'echo-token' });
   let caught: unknown;
   try {
     await connector.extract({ ref, run: newRun(ref), deadline: harness.clock.now() + 60_000 }, harness.context);

@@ -10,7 +10,7 @@ import { startTestServer, type Reply, type TestServer } from '#support/httpServe
 import { createFakeYnab, TOKEN, transaction, type FakeYnab } from './fakeYnabApi.ts';
 
 const connector = new YnabConnector();
-const secrets = createEnvSecretStore({ lookup: (name) => (name === 'ynab_token' ? TOKEN : undefined) });
+const secrets = createEnvSecretStore({ lookup: (name) => (name === 'ynab-token' ? TOKEN : undefined) });
 type Context = { server: TestServer; harness: Harness; ynab: FakeYnab; override?: (index: number) => Reply | undefined; msPerRequest: number };
 const ynab = suite<Context>('ynab connector');
 
@@ -34,7 +34,7 @@ ynab.after.each(async ({ server, harness }) => {
 });
 
 const refFor = (server: TestServer, dataset: string, config: Record<string, unknown> = {}, extract: Record<string, unknown> = {}) =>
-  datasetRef({ source: 'ynab', connector: 'ynab', config: { base_url: `${server.url}/v1`, ...config }, secrets: { token: 'ynab_token' } }, { name: dataset, load: 'delta', key: ['budget_id', 'id'], deleted_flag: 'deleted', extract });
+  datasetRef({ source: 'ynab', connector: 'ynab', config: { base_url: `${server.url}/v1`, ...config }, secrets: { token: 'ynab-token' } }, { name: dataset, load: 'delta', key: ['budget_id', 'id'], deleted_flag: 'deleted', extract });
 
 ynab('first run: every live transaction of every budget, one part per budget, budget_id added, milliunits as integers', async ({ server, harness }) => {
   const ref = refFor(server, 'transactions');

@@ -1,4 +1,5 @@
 /** What `GET /runs`, `GET /runs/<id>` and `GET /status` answer (the JSON behind `dp runs` and `dp status`). */
+import { recordRawUsage } from '#bronze/recordRawUsage.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -80,8 +81,9 @@ test('GET /runs/<id> shows every chunk with attempts and counts, the events it e
   }
 });
 
-test('GET /status: per dataset the last run, freshness, active run and silver rows; per model the same with gold rows', async ({ h, runId }) => {
+test('GET /status: per dataset the last run, freshness, active run, silver rows and raw files; per model the same with gold rows', async ({ h, runId, db }) => {
   h.clock.advance(60_000);
+  await recordRawUsage(db.pool, 'shop', 'orders', { runs: 3, files: 9, bytes: 52_000, compressedFiles: 4, compressedBytes: 6_000 });
   const body = json((await h.orchestrator.status()).body) as { metadata: { version: number }; active_runs: number; datasets: Array<Record<string, unknown>>; models: Array<Record<string, unknown>> };
   assert.is(body.metadata.version, 1);
   const orders = body.datasets.find((entry) => entry.dataset === 'orders')!;
@@ -89,11 +91,13 @@ test('GET /status: per dataset the last run, freshness, active run and silver ro
   assert.is((orders.last_run as { run_id: string }).run_id, runId);
   assert.is(orders.freshness_seconds, 60);
   assert.equal(orders.silver, { table: 'silver.shop__orders', current_rows: 2, total_rows: 4 });
+  assert.equal({ ...(orders.raw as Record<string, unknown>), measured_at: undefined }, { runs: 3, files: 9, bytes: 52_000, compressed_files: 4, compressed_bytes: 6_000, measured_at: undefined });
   assert.is(orders.active_run_id, null);
   const customers = body.datasets.find((entry) => entry.dataset === 'customers')!;
   assert.is(customers.status, 'running');
   assert.is(customers.freshness_seconds, null);
   assert.is(customers.silver, null);
+  assert.is(customers.raw, null, 'never measured');
   const returns = body.datasets.find((entry) => entry.dataset === 'returns')!;
   assert.equal([returns.status, returns.schedule, returns.last_run], ['never_run', '0 6 * * *', null]);
   const revenue = body.models.find((entry) => entry.model === 'revenue')!;

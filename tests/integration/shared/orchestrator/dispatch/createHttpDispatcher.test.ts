@@ -18,11 +18,11 @@ const order: DispatchOrder = {
 test('posts the superjson step request to /async-function/<function> with the callback URL, and returns the call id', async () => {
   const gateway = await startTestServer(() => ({ status: 202, headers: { 'x-call-id': 'c-42' } }));
   try {
-    const dispatcher = createHttpDispatcher({ gatewayUrl: `${gateway.url}/`, callbackBaseUrl: 'http://gateway.openfaas:8080' });
+    const dispatcher = createHttpDispatcher({ gatewayUrl: `${gateway.url}/`, callbackBaseUrl: 'http://gateway:8080' });
     assert.equal(await dispatcher.dispatch(order), { callId: 'c-42' });
     const [request] = gateway.requests;
     assert.equal([request?.method, request?.path], ['POST', '/async-function/files']);
-    assert.is(request?.headers['x-callback-url'], 'http://gateway.openfaas:8080/function/orchestrator/callback?run=r-1&step=extract&chunk=2&attempt=3');
+    assert.is(request?.headers['x-callback-url'], 'http://gateway:8080/function/orchestrator/callback?run=r-1&step=extract&chunk=2&attempt=3');
     assert.equal(decodeSuperjson(request?.body), order.request, 'dates and bigints survive');
   } finally {
     await gateway.close();

@@ -24,7 +24,7 @@ test.after(async ({ db }) => {
 const runRow = z.object({ kind: z.string(), source: z.string(), dataset: z.string(), load: z.string().nullable(), trigger_kind: z.string(), status: z.string(), metadata_version: z.bigint(), skipped_for: z.string().nullable() });
 const stepRow = z.object({ step: z.string(), chunk: z.number(), status: z.string(), attempt: z.number(), function_name: z.string(), call_id: z.string().nullable(), sent: z.boolean() });
 
-type Started = { runs: Array<{ run_id: string; source: string; dataset: string; load: string }>; skipped: Array<{ run_id: string; dataset: string; skipped_for: string }> };
+type Started = { runs: Array<{ run_id: string; kind?: string; source: string; dataset: string; load: string }>; skipped: Array<{ run_id: string; dataset: string; skipped_for: string }> };
 
 test('a source starts one run per dataset: recorded running with its metadata version, extract sent to the connector function', async ({ db, h, version }) => {
   const reply = await h.orchestrator.startRuns({ source: 'shop', full: false, trigger: 'manual' });
@@ -115,6 +115,31 @@ test('an unknown source or dataset is a 404 that names the closest one and the s
   } catch (error) {
     assert.is((error as { code: string }).code, 'metadata.dataset_not_found');
     assert.match((error as Error).message, /did you mean `shop\.orders`\?/);
+  }
+  // nothing close in the source: the message lists what it has
+  try {
+    await h.orchestrator.startRuns({ source: 'shop', dataset: 'inventory', full: false, trigger: 'manual' });
+    assert.unreachable('an unknown dataset must be refused');
+  } catch (error) {
+    assert.is((error as { code: string }).code, 'metadata.dataset_not_found');
+    assert.match((error as Error).message, 'source `shop` has: customers, orders, returns');
+  }
+});
+
+test('a gold model is run by hand like a dataset: source `gold`, dataset the model; an unknown model names the closest', async ({ db, h }) => {
+  await db.pool.query(sql.unsafe`UPDATE platform.runs SET status = 'failed' WHERE status = 'running'`);
+  h.dispatcher.take();
+  const reply = await h.orchestrator.startRuns({ source: 'gold', dataset: 'revenue', full: false, trigger: 'manual' });
+  const body = reply.body as Started;
+  assert.equal(body.runs.map((run) => [run.kind, run.source, run.dataset]), [['gold', 'gold', 'revenue']]);
+  const all = await h.orchestrator.startRuns({ source: 'gold', full: false, trigger: 'manual' });
+  assert.equal([...(all.body as Started).runs, ...(all.body as Started).skipped].map((run) => run.dataset).sort(), ['customer_value', 'dashboard', 'revenue'], '`gold` alone runs every model');
+  try {
+    await h.orchestrator.startRuns({ source: 'gold', dataset: 'revenu', full: false, trigger: 'manual' });
+    assert.unreachable('an unknown model must be refused');
+  } catch (error) {
+    assert.is((error as { code: string }).code, 'metadata.model_not_found');
+    assert.match((error as Error).message, /did you mean `gold\.revenue`\?/);
   }
 });
 

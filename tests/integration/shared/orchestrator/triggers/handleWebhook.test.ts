@@ -20,8 +20,8 @@ test.before(async (context) => {
 });
 
 test.before.each(async (context) => {
-  await context.db.pool.query(sql.unsafe`TRUNCATE platform.runs CASCADE`);
-  context.h = createHarness(context.db.pool, { secrets: { shop_webhook: SECRET } });
+  await context.db.pool.query(sql.unsafe`TRUNCATE platform.runs, platform.webhook_deliveries CASCADE`);
+  context.h = createHarness(context.db.pool, { secrets: { 'shop-webhook': SECRET } });
 });
 
 test.after(async ({ db }) => {
@@ -78,8 +78,34 @@ test('a source without webhook_secret refuses webhooks (403); an unknown source 
   const { orchestrator } = createHarness(db.pool, { secrets: {} });
   const missing = await refused(orchestrator.handleWebhook({ source: 'shop', headers: { 'x-hub-signature-256': signWebhookBody(body, SECRET) }, rawBody: body }));
   assert.equal([missing.code, missing.status], ['webhook.secret_missing', 500]);
-  assert.match(missing.message, /faas-cli secret create shop_webhook/);
+  assert.match(missing.message, /faas-cli secret create shop-webhook/);
   assert.is(await runCount(db), 0n);
+});
+
+test('a replayed delivery (same delivery id, or the same signed body without one) starts nothing within the window', async ({ db, h }) => {
+  await db.pool.query(sql.unsafe`TRUNCATE platform.webhook_deliveries`);
+  const signed = { 'x-hub-signature-256': signWebhookBody(body, SECRET) };
+  const first = await h.orchestrator.handleWebhook({ source: 'shop', headers: { ...signed, 'x-github-delivery': 'd-777' }, rawBody: body });
+  assert.is(first.status, 202);
+  const started = await runCount(db);
+  h.dispatcher.take();
+  await db.pool.query(sql.unsafe`UPDATE platform.runs SET status = 'succeeded', finished_at = now()`);
+  for (const headers of [{ ...signed, 'x-github-delivery': 'd-777' }, signed, { ...signed, 'x-github-delivery': 'd-778' }]) {
+    const replay = await h.orchestrator.handleWebhook({ source: 'shop', headers, rawBody: body });
+    assert.is(replay.status, 200, JSON.stringify(headers));
+    assert.is((replay.body as { outcome: string }).outcome, 'duplicate');
+  }
+  assert.is(await runCount(db), started, 'a replay starts no run');
+  assert.equal(h.dispatcher.take(), []);
+  // another body is another delivery
+  const other = Buffer.from(JSON.stringify({ action: 'created', order: { id: 8 } }));
+  const next = await h.orchestrator.handleWebhook({ source: 'shop', headers: { 'x-hub-signature-256': signWebhookBody(other, SECRET), 'x-github-delivery': 'd-779' }, rawBody: other });
+  assert.is(next.status, 202);
+  // after the window the same delivery is taken again
+  await db.pool.query(sql.unsafe`UPDATE platform.webhook_deliveries SET received_at = received_at - interval '2 days'`);
+  await db.pool.query(sql.unsafe`UPDATE platform.runs SET status = 'succeeded', finished_at = now() WHERE status = 'running'`);
+  const later = await h.orchestrator.handleWebhook({ source: 'shop', headers: { ...signed, 'x-github-delivery': 'd-777' }, rawBody: body });
+  assert.is(later.status, 202);
 });
 
 test.run();

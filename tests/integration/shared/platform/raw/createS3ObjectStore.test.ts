@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +11,8 @@ import { createLogger } from '#platform/log.ts';
 import { startLocalS3, type LocalS3 } from '#tools/services/s3Server.ts';
 import { createRawStore } from '#platform/raw/createRawStore.ts';
 import { createS3ObjectStore } from '#platform/raw/createS3ObjectStore.ts';
+import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
+import { readObjectFrom, type ObjectStore } from '#platform/raw/objectStore.ts';
 import type { RawRunRef } from '#platform/raw/rawStore.ts';
 import { freePort } from '#support/freePort.ts';
 
@@ -83,6 +88,76 @@ s3('the raw layer works the same over S3: immutable parts, manifests, retention'
   assert.equal((await raw.readPart(part.key)).records, [{ id: 'p1', name: 'Bakery' }]);
   assert.equal(await raw.deleteRunsBefore('ynab', 'payees', new Date('2026-03-01T00:00:00Z')), ['r1']);
   assert.is(await raw.readManifest(run), null);
+});
+
+/** The same large-object calls on both drivers: head, ranged reads, streamed writes. */
+async function largeObjects(store: ObjectStore): Promise<void> {
+  // 20 MiB + 7 bytes of a pattern that shows any misplaced byte: three parts of a multipart upload on S3
+  const size = 20 * 1024 * 1024 + 7;
+  const body = Buffer.alloc(size);
+  for (let index = 0; index < size; index += 1) body[index] = (index * 31 + (index >> 13)) & 0xff;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let index = 0; index < size; index += 3_000_001) yield body.subarray(index, Math.min(size, index + 3_000_001));
+  }
+  await store.putStream('inbox/big.bin', chunks());
+  const head = await store.head('inbox/big.bin');
+  assert.is(head?.bytes, size);
+  assert.ok((head?.version ?? '') !== '', 'a version to notice a rewrite by');
+  assert.equal(await store.getRange('inbox/big.bin', 5_000_000, 10), body.subarray(5_000_000, 5_000_010));
+  assert.equal(await store.getRange('inbox/big.bin', size - 3, 10), body.subarray(size - 3), 'fewer bytes at the end');
+  assert.equal(await store.getRange('inbox/big.bin', size, 10), Buffer.alloc(0), 'none past it');
+  assert.is(await store.getRange('inbox/missing.bin', 0, 10), undefined);
+  assert.is(await store.head('inbox/missing.bin'), undefined);
+  const read: Buffer[] = [];
+  for await (const chunk of readObjectFrom(store, 'inbox/big.bin', 1234, 4 * 1024 * 1024)) {
+    assert.ok(chunk.length <= 4 * 1024 * 1024, 'one range at a time');
+    read.push(chunk);
+  }
+  assert.ok(Buffer.concat(read).equals(body.subarray(1234)), 'read from an offset to the end, byte for byte');
+  assert.is(read.length, 5);
+
+  // a small stream is one object too; rewriting it changes its version
+  await store.putStream('inbox/small.txt', (async function* () {
+    yield Buffer.from('id,amount\n');
+    yield Buffer.from('1,2\n');
+  })());
+  assert.equal(await store.get('inbox/small.txt'), Buffer.from('id,amount\n1,2\n'));
+  const before = await store.head('inbox/small.txt');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await store.put('inbox/small.txt', Buffer.from('id,amount\n1,3\n4,5\n'));
+  assert.not.equal((await store.head('inbox/small.txt'))?.version, before?.version);
+  // an empty object
+  await store.putStream('inbox/empty.csv', (async function* () {})());
+  assert.is((await store.head('inbox/empty.csv'))?.bytes, 0);
+  assert.equal(await store.getRange('inbox/empty.csv', 0, 10), Buffer.alloc(0));
+  assert.equal(await store.list('inbox/'), ['inbox/big.bin', 'inbox/empty.csv', 'inbox/small.txt']);
+}
+
+s3('large objects: ranged reads (Range requests) and streamed writes (multipart uploads) hold one range or part', async ({ server }) => {
+  await largeObjects(createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'large', ...credentials }));
+});
+
+s3('the folder driver answers the same large-object calls', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dp-folder-store-'));
+  try {
+    await largeObjects(createFolderObjectStore(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+s3('a failed multipart upload leaves no object behind', async ({ server }) => {
+  const store = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'aborted', ...credentials });
+  try {
+    await store.putStream('inbox/half.bin', (async function* () {
+      yield Buffer.alloc(9 * 1024 * 1024, 1);
+      throw new Error('the source broke');
+    })());
+    assert.unreachable('the upload should fail');
+  } catch (error) {
+    assert.match((error as Error).message, 'the source broke');
+  }
+  assert.is(await store.head('inbox/half.bin'), undefined);
 });
 
 s3('a wrong bucket is a clear, non-retryable error; an unreachable endpoint is retryable', async ({ server }) => {

@@ -66,7 +66,7 @@ function infisicalApi(vault: Vault) {
 const infisical = suite<{ server: TestServer; vault: Vault }>('createInfisicalSecretStore');
 
 infisical.before.each(async (context) => {
-  context.vault = new Map([['ynab_token', 'ynab-from-infisical-42']]);
+  context.vault = new Map([['ynab-token', 'ynab-from-infisical-42']]);
   context.server = await startTestServer(infisicalApi(context.vault));
 });
 infisical.after.each(async ({ server }) => {
@@ -78,11 +78,11 @@ const storeFor = (server: TestServer, clientSecret = CLIENT_SECRET) =>
 
 infisical('logs in with universal auth once and reads a secret by key', async ({ server }) => {
   const store = storeFor(server);
-  assert.is(await store.get('ynab_token'), 'ynab-from-infisical-42');
-  assert.is(await store.get('ynab_token'), 'ynab-from-infisical-42');
+  assert.is(await store.get('ynab-token'), 'ynab-from-infisical-42');
+  assert.is(await store.get('ynab-token'), 'ynab-from-infisical-42');
   const logins = server.requests.filter((r) => r.path === '/api/v1/auth/universal-auth/login');
   assert.is(logins.length, 1);
-  const reads = server.requests.filter((r) => r.path === '/api/v3/secrets/raw/ynab_token');
+  const reads = server.requests.filter((r) => r.path === '/api/v3/secrets/raw/ynab-token');
   assert.is(reads.length, 2);
   assert.is(reads[0]?.query.get('workspaceId'), PROJECT);
   assert.is(reads[0]?.query.get('secretPath'), '/');
@@ -93,11 +93,11 @@ infisical('logs in with universal auth once and reads a secret by key', async ({
 infisical('a missing key is a NotFoundError naming the key, project, environment and path (checked by listing)', async ({ server }) => {
   const store = storeFor(server);
   try {
-    await store.get('github_token');
+    await store.get('github-token');
     assert.unreachable('missing key');
   } catch (error) {
     assert.instance(error, NotFoundError);
-    assert.match((error as Error).message, 'github_token');
+    assert.match((error as Error).message, 'github-token');
     assert.match((error as Error).message, `project ${PROJECT}, environment prod, path /`);
   }
   assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === '/api/v3/secrets/raw'), 'listed the folder to tell absent from failing');
@@ -106,8 +106,8 @@ infisical('a missing key is a NotFoundError naming the key, project, environment
 infisical('set updates an existing secret and creates a new one', async ({ server, vault }) => {
   const store = storeFor(server);
   assert.ok(store.writable);
-  await store.set('ynab_token', 'rotated-in-infisical-1');
-  assert.is(vault.get('ynab_token'), 'rotated-in-infisical-1');
+  await store.set('ynab-token', 'rotated-in-infisical-1');
+  assert.is(vault.get('ynab-token'), 'rotated-in-infisical-1');
   await store.set('strava_refresh_token', 'brand-new-refresh-1');
   assert.is(vault.get('strava_refresh_token'), 'brand-new-refresh-1');
   assert.ok(server.requests.some((r) => r.method === 'PATCH'));
@@ -118,12 +118,12 @@ infisical('set updates an existing secret and creates a new one', async ({ serve
 infisical('wrong machine credentials are a ConfigError that says which secrets to check, without the secret', async ({ server }) => {
   const store = storeFor(server, 'wrong-client-secret-77');
   try {
-    await store.get('ynab_token');
+    await store.get('ynab-token');
     assert.unreachable('login should fail');
   } catch (error) {
     assert.instance(error, ConfigError);
     assert.is((error as ConfigError).code, 'secret.infisical_login_failed');
-    assert.match((error as Error).message, 'infisical_client_secret');
+    assert.match((error as Error).message, 'infisical-client-secret');
     assert.not.match(redact((error as Error).message), 'wrong-client-secret-77');
   }
 });

@@ -8,16 +8,14 @@ const test = suite('classifyFailure');
 
 const body = (code: string, retryable: boolean) => ({ code, message: `${code} happened`, retryable });
 
-test("an error body's retryable flag decides for 5xx; 5xx without a flag still may pass", () => {
+test("an error body's retryable flag decides, whatever the status: a permanent 500 is final, a transient 503 is retried", () => {
   assert.is(classifyFailure({ functionStatus: 503, error: body('db.unavailable', true), unparsed: undefined }).retryable, true);
-  assert.is(classifyFailure({ functionStatus: 500, error: body('internal', false), unparsed: undefined }).retryable, true, 'a 5xx is worth another try');
-});
-
-test('4xx, 501 and validation errors are final, whatever the body says', () => {
-  assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', true), unparsed: undefined }).retryable, false);
-  assert.is(classifyFailure({ functionStatus: 404, error: body('run.not_found', false), unparsed: undefined }).retryable, false);
-  assert.is(classifyFailure({ functionStatus: 501, error: body('step.not_implemented', false), unparsed: undefined }).retryable, false);
-  assert.is(classifyFailure({ functionStatus: 429, error: body('rate.limited', false), unparsed: undefined }).retryable, true);
+  assert.is(classifyFailure({ functionStatus: 500, error: body('gold.model_failed', false), unparsed: undefined }).retryable, false, 'a failing model is not worth another try');
+  assert.is(classifyFailure({ functionStatus: 500, error: body('silver.column_type_changed', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 500, error: body('internal', false), unparsed: undefined }).retryable, false);
+  assert.is(classifyFailure({ functionStatus: 400, error: body('request.invalid', true), unparsed: undefined }).retryable, false, 'a refused request stays refused');
+  assert.is(classifyFailure({ functionStatus: 429, error: body('http.rate_limited', true), unparsed: undefined }).retryable, true);
+  assert.is(classifyFailure({ functionStatus: 503, error: body('http.retries_exhausted', true), unparsed: undefined }).retryable, true);
 });
 
 test('an answer without error body gets a code from its status and keeps some of its text', () => {

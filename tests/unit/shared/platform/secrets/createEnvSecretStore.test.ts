@@ -17,16 +17,16 @@ env('the env provider reads DP_SECRET_<NAME> from the real process environment a
   process.env.DP_SECRET_YNAB_TOKEN = 'env-token-5678';
   try {
     const store = createEnvSecretStore({ lookup: loadEnv().envSecret });
-    assert.is(await store.get('ynab_token'), 'env-token-5678');
+    assert.is(await store.get('ynab-token'), 'env-token-5678');
     assert.is(redact('token env-token-5678'), 'token [redacted]');
     assert.not.ok(store.writable);
     try {
-      await store.set('ynab_token', 'new-value-9999');
+      await store.set('ynab-token', 'new-value-9999');
       assert.unreachable('env cannot persist');
     } catch (error) {
       assert.instance(error, ConfigError);
       assert.is((error as ConfigError).code, 'secret.read_only');
-      assert.match((error as Error).message, 'ynab_token');
+      assert.match((error as Error).message, 'ynab-token');
     }
   } finally {
     delete process.env.DP_SECRET_YNAB_TOKEN;

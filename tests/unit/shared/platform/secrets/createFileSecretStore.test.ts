@@ -20,24 +20,24 @@ files.after.each(async (context) => {
 });
 
 files('reads a secret file without its trailing newline and registers the value for redaction', async ({ dir }) => {
-  await writeFile(path.join(dir, 'ynab_token'), 'tok-file-1234 with space\n');
+  await writeFile(path.join(dir, 'ynab-token'), 'tok-file-1234 with space\n');
   const store = createFileSecretStore({ directory: dir });
-  assert.is(await store.get('ynab_token'), 'tok-file-1234 with space');
+  assert.is(await store.get('ynab-token'), 'tok-file-1234 with space');
   assert.is(redact('Authorization: Bearer tok-file-1234 with space'), 'Authorization: Bearer [redacted]');
 });
 
 files('a missing secret is a NotFoundError naming the secret and the file looked for', async ({ dir }) => {
   const store = createFileSecretStore({ directory: dir });
   try {
-    await store.get('github_token');
+    await store.get('github-token');
     assert.unreachable('missing secret should fail');
   } catch (error) {
     assert.instance(error, NotFoundError);
     assert.is((error as NotFoundError).code, 'secret.not_found');
-    assert.match((error as Error).message, 'github_token');
-    assert.match((error as Error).message, path.join(dir, 'github_token'));
+    assert.match((error as Error).message, 'github-token');
+    assert.match((error as Error).message, path.join(dir, 'github-token'));
   }
-  assert.is(await store.find('github_token'), undefined);
+  assert.is(await store.find('github-token'), undefined);
 });
 
 files('names that could escape the folder are refused', async ({ dir }) => {

@@ -1,0 +1,408 @@
+/**
+ * The faasd suite: the platform deployed to a real faasd 0.19.0 (the faasd kit: the real OpenFaaS gateway,
+ * queue-worker, NATS Streaming, cron-connector and of-watchdog, in private namespaces) exactly as
+ * docs/deployment.md tells a user to: `dp secrets`, `faas-cli secret create`, `dp migrate`, `dp metadata sync`,
+ * `faas-cli build --shrinkwrap -f stack.yml` (each context turned into an image by the kit's fn-image.sh),
+ * `faas-cli deploy -f stack.yml`, `dp inbox put`, and curl against the gateway. Postgres, FerretDB (on that
+ * Postgres, PLAIN auth) and the S3 store run on the host at the kit's host address, under the names of
+ * faasd/docker-compose.yaml.
+ *
+ * It prints the time of each stage and step and the memory (RSS) of each function container. It runs when
+ * FAASD_KIT_BIN names the kit's programs and this is root (docs/testing.md); the test runner prints one line
+ * saying why when it does not. The kit is always taken down again (down.sh), however the suite ends.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+
+import { processEnvironment, projectRoot } from '#platform/env.ts';
+import { createOrchestratorClient, type OrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
+import type { RunDetail } from '#tools/cli/orchestratorReplies.ts';
+import { waitForRuns } from '#tools/cli/waitForRuns.ts';
+import { waitForModelRuns } from '#tools/demo/waitForModelRuns.ts';
+import { checkFaasdKit, startKit, type FaasdKitCheck, type RunningKit } from '#support/faasd/faasdKit.ts';
+import { addServiceHosts, SERVICE_PORTS, startHostFerretdb, startHostPostgres, startHostS3, type HostService } from '#support/faasd/hostServices.ts';
+
+const checked = checkFaasdKit();
+if (!checked.ready) {
+  // The test runner says this itself and never starts the file; this is for a direct start.
+  process.stdout.write(`faasd suite skipped: ${checked.reason}\n`);
+  process.exit(0);
+}
+const check: Extract<FaasdKitCheck, { ready: true }> = checked;
+
+const BUCKET = 'dataplatform-raw';
+const TAG = 'faasd-suite';
+const SAMPLES = path.join(projectRoot, 'metadata', 'samples', 'bank');
+const stack = parse(readFileSync(path.join(projectRoot, 'stack.yml'), 'utf8')) as { functions: Record<string, unknown> };
+const FUNCTIONS = Object.keys(stack.functions);
+
+type Context = {
+  work: string;
+  kit: RunningKit;
+  services: HostService[];
+  client: OrchestratorClient;
+  secrets: string;
+  metadata: string;
+  api: { url: string; requests: () => number; close: () => void };
+  /** Run ids of the bank runs started with curl, for the log checks. */
+  bankRuns: RunDetail[];
+};
+
+const faasd = suite<Context>('platform on a real faasd');
+const timings: Array<[string, string]> = [];
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+async function timed<T>(label: string, work: () => Promise<T> | T): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  timings.push([label, `${seconds} s`]);
+  say(`faasd: ${label} took ${seconds} s`);
+  return result;
+}
+
+function must(result: ReturnType<typeof spawnSync>, what: string): string {
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.error?.message}):\n${String(result.stdout)}\n${String(result.stderr)}`);
+  return String(result.stdout);
+}
+
+/** The project's CLI, as a user runs it (`npm run dp -- …`). */
+function dp(args: readonly string[], env: NodeJS.ProcessEnv): string {
+  // The test runner's own databases must not leak in: the deployment's come from the files of `dp secrets`.
+  const { DATABASE_URL: _database, MONGODB_URL: _mongodb, ...inherited } = processEnvironment();
+  return must(spawnSync(process.execPath, [path.join(projectRoot, 'tools', 'cli', 'dp.mjs'), ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...inherited, ...env }, timeout: 300_000 }), `dp ${args.join(' ')}`);
+}
+
+/** curl as the deployment guide uses it; the status code and the body. */
+function curl(args: readonly string[]): { status: number; body: string } {
+  const out = must(spawnSync('curl', ['-sS', '-w', '\n%{http_code}', ...args], { encoding: 'utf8', timeout: 60_000 }), `curl ${args.join(' ')}`);
+  const cut = out.lastIndexOf('\n');
+  return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
+}
+
+/** Runs commands `limit` at a time (the machines have two cores). */
+async function inParallel(commands: ReadonlyArray<{ label: string; run: () => Promise<void> }>, limit: number): Promise<void> {
+  const queue = [...commands];
+  await Promise.all(Array.from({ length: limit }, async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await next.run();
+  }));
+}
+
+function spawnAsync(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} failed (${code}):\n${output.slice(-3000)}`))));
+  });
+}
+
+/** An API on the host whose first request never gets an answer (a hung upstream); later ones get two items. */
+async function startHangingApi(address: string): Promise<Context['api']> {
+  let requests = 0;
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer((request, response) => {
+    requests += 1;
+    if (requests === 1) {
+      held.push(response);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify([{ id: 1, label: 'one' }, { id: 2, label: 'two' }]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
+  return {
+    url: `http://${address}:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () => {
+      for (const response of held) response.destroy();
+      server.close();
+    },
+  };
+}
+
+/** The shipped metadata plus two sources of the suite: `hooked` (REST, webhooks, the hanging API) and `drop` (files, on the orchestrator's schedule). */
+function writeMetadata(dir: string, apiUrl: string): void {
+  cpSync(path.join(projectRoot, 'metadata'), dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}samples`) });
+  writeFileSync(path.join(dir, 'hooked.yml'), `source: hooked
+description: An API on the host whose first answer never comes.
+connector: rest
+config:
+  base_url: ${apiUrl}
+webhook_secret: github-webhook-secret
+datasets:
+  - name: items
+    load: full
+    key: [id]
+    columns:
+      - { name: id, type: bigint }
+      - { name: label, type: text }
+    extract:
+      path: /items
+`);
+  writeFileSync(path.join(dir, 'drop.yml'), `source: drop
+description: Exports picked up on the orchestrator's schedule.
+connector: files
+datasets:
+  - name: items
+    load: delta
+    key: [id]
+    columns:
+      - { name: id, type: text }
+      - { name: label, type: text }
+    trigger:
+      schedule: '* * * * *'
+`);
+}
+
+/** What `dp inbox put` needs to reach the bucket from this machine (the operator files of `dp secrets`). */
+function inboxEnv(context: Context): NodeJS.ProcessEnv {
+  return {
+    DP_METADATA_DIR: context.metadata,
+    DP_INBOX_URL: `s3://${BUCKET}/inbox`,
+    DP_S3_ENDPOINT: `http://${context.kit.hostIp}:${SERVICE_PORTS.seaweedfs}`,
+    DP_S3_ACCESS_KEY_ID_FILE: path.join(context.secrets, 'operator', 's3-access-key-id'),
+    DP_S3_SECRET_ACCESS_KEY_FILE: path.join(context.secrets, 'operator', 's3-secret-access-key'),
+  };
+}
+
+/** `faas-cli deploy -f stack.yml` (plus `extra`), then waits until every function's watchdog answers through the gateway. */
+async function deploy(context: Context, extra: readonly string[] = []): Promise<void> {
+  must(context.kit.faasCli(['deploy', '-f', 'stack.yml', ...extra], { cwd: projectRoot, env: { DP_TAG: TAG } }), `faas-cli deploy ${extra.join(' ')}`);
+  await sleep(2000);
+  for (const name of FUNCTIONS) {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const health = await fetch(`${context.kit.gatewayUrl}/function/${name}/_/health`).catch(() => undefined);
+      if (health?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`${name} did not become ready after faas-cli deploy (last status ${health?.status ?? 'unreachable'})`);
+      await sleep(500);
+    }
+  }
+}
+
+/** Starts runs with curl, as the guide does, and follows them to the end. */
+async function curlRuns(context: Context, body: Record<string, unknown>): Promise<RunDetail[]> {
+  const started = curl(['-X', 'POST', `${context.kit.gatewayUrl}/function/orchestrator/runs`, '-H', 'content-type: application/json', '-d', JSON.stringify(body)]);
+  assert.is(started.status, 202, started.body);
+  const ids = (JSON.parse(started.body) as { runs: Array<{ run_id: string }> }).runs.map((run) => run.run_id);
+  assert.ok(ids.length > 0, `runs started: ${started.body}`);
+  return waitForRuns({ client: context.client, runIds: ids, timeoutMs: 240_000, pollMs: 1000 });
+}
+
+function stepLine(detail: RunDetail): string {
+  return `${detail.run.source}.${detail.run.dataset} ${detail.run.status}: ${detail.steps.map((step) => `${step.step} ${step.duration_ms ?? '?'} ms${(step.attempt ?? 1) > 1 ? ` (attempt ${step.attempt})` : ''}`).join(', ')}`;
+}
+
+/** Resident memory of each function container: its watchdog and the Node process under it, in MiB. */
+function functionMemory(kit: RunningKit): Array<[string, number]> {
+  const tasks = kit.inNamespaces(['ctr', '-n', 'openfaas-fn', 'tasks', 'ls']).split('\n').slice(1).map((line) => line.trim().split(/\s+/)).filter((fields) => fields[2] === 'RUNNING');
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return ''; // the process ended meanwhile
+    }
+  };
+  const rssOf = (pid: string): number => {
+    const kib = Number(/VmRSS:\s+(\d+)/.exec(read(`/proc/${pid}/status`))?.[1] ?? 0);
+    const tasks = read(`/proc/${pid}/status`) === '' ? [] : readdirSync(`/proc/${pid}/task`);
+    const children = tasks.flatMap((task) => read(`/proc/${pid}/task/${task}/children`).trim().split(/\s+/).filter(Boolean));
+    return kib + children.reduce((sum, child) => sum + rssOf(child), 0);
+  };
+  return tasks.map(([name, pid]) => [name!, Math.round(rssOf(pid!) / 1024)] as [string, number]);
+}
+
+faasd.before(async (context) => {
+  try {
+    await setUp(context);
+  } catch (error) {
+    // uvu reports a failing hook without its error: say it here.
+    say(`faasd: setting up failed: ${error instanceof Error ? error.stack : String(error)}`);
+    throw error;
+  }
+});
+
+/** The deployment guide, step by step, on the kit. */
+async function setUp(context: Context): Promise<void> {
+  context.bankRuns = [];
+  context.services = [];
+  context.work = mkdtempSync(path.join(os.tmpdir(), 'dp-faasd-'));
+  chmodSync(context.work, 0o711);
+  context.kit = await timed('up.sh (faasd, gateway, queue-worker, NATS, cron-connector)', () => startKit(check, say));
+  const { kit } = context;
+  context.client = createOrchestratorClient({ gatewayUrl: kit.gatewayUrl });
+  context.api = await startHangingApi(kit.hostIp);
+  context.metadata = path.join(context.work, 'metadata');
+  writeMetadata(context.metadata, context.api.url);
+
+  // The deployment guide, step by step. Secrets first: generated once, URLs percent-encoded.
+  context.secrets = path.join(context.work, 'secrets');
+  dp(['secrets', `--server=${kit.hostIp}`, `--dir=${context.secrets}`], { DP_METADATA_DIR: context.metadata });
+  const password = readFileSync(path.join(context.secrets, 'server', 'postgres-password'), 'utf8');
+  await timed('host services (Postgres, FerretDB on Postgres, S3)', async () => {
+    context.services.push(await startHostPostgres({ dir: path.join(context.work, 'postgres'), address: kit.hostIp, password }));
+    context.services.push(await startHostFerretdb(kit.hostIp));
+    const operatorFile = (name: string): string => readFileSync(path.join(context.secrets, 'operator', name), 'utf8');
+    context.services.push(await startHostS3(kit.hostIp, BUCKET, { accessKeyId: operatorFile('s3-access-key-id'), secretAccessKey: operatorFile('s3-secret-access-key') }));
+  });
+  addServiceHosts(kit.inNamespaces, kit.hostIp);
+
+  const operator = { DATABASE_URL_FILE: path.join(context.secrets, 'operator', 'database-url'), DP_METADATA_DIR: context.metadata };
+  await timed('dp migrate + dp metadata sync (from the host, over the network)', () => {
+    dp(['migrate'], operator);
+    dp(['metadata', 'sync', context.metadata], operator);
+  });
+  for (const file of readdirSync(path.join(context.secrets, 'functions'))) {
+    must(kit.faasCli(['secret', 'create', file, '--from-file', path.join(context.secrets, 'functions', file)]), `faas-cli secret create ${file}`);
+  }
+  for (const unused of ['github-token', 'ynab-token']) {
+    must(kit.faasCli(['secret', 'create', unused, '--from-literal', 'not-used-by-the-faasd-suite']), `faas-cli secret create ${unused}`);
+  }
+  // The console's password is the gateway's own, typed (here: piped) into faas-cli as the guide says.
+  must(kit.faasCli(['secret', 'create', 'console-password'], { input: kit.password }), 'faas-cli secret create console-password');
+
+  await timed(`faas-cli build --shrinkwrap + fn-image.sh for ${FUNCTIONS.length} functions`, async () => {
+    must(kit.faasCli(['build', '--shrinkwrap', '-f', 'stack.yml'], { cwd: projectRoot, env: { DP_TAG: TAG } }), 'faas-cli build --shrinkwrap');
+    const images = parse(readFileSync(path.join(projectRoot, 'stack.yml'), 'utf8').replace(/\$\{DP_REGISTRY:-([^}]+)\}/g, '$1').replace(/\$\{DP_TAG:-[^}]+\}/g, TAG)) as { functions: Record<string, { image: string }> };
+    // npm ci inside fn-image.sh takes what this machine's npm cache already holds.
+    const env = { ...process.env, FAASD_KIT_BIN: check.bin, npm_config_prefer_offline: 'true' };
+    await inParallel(FUNCTIONS.map((name) => ({ label: name, run: async () => void (await spawnAsync('bash', [path.join(check.kit, 'fn-image.sh'), path.join(projectRoot, 'build', name), images.functions[name]!.image], env)) })), 2);
+  });
+  await timed('faas-cli deploy -f stack.yml (first deploy)', () => deploy(context));
+  // An update deploy: the rest function's watchdog gets a 5 s exec_timeout (the hanging API outlasts it), and
+  // the orchestrator retries a failed step after 1 s instead of 30 s.
+  await timed('faas-cli deploy --filter rest/orchestrator (update)', async () => {
+    await deploy(context, ['--filter', 'rest', '--env', 'exec_timeout=5s']);
+    await deploy(context, ['--filter', 'orchestrator', '--env', 'DP_RETRY_BASE_MS=1000']);
+  });
+  // For the scheduled run: an export waiting in the bucket before the orchestrator's schedule comes round.
+  writeFileSync(path.join(context.work, 'items-1.csv'), 'id,label\na,first\nb,second\n');
+  dp(['inbox', 'put', 'drop.items', path.join(context.work, 'items-1.csv')], inboxEnv(context));
+}
+
+faasd.after(async (context) => {
+  try {
+    if (context.kit !== undefined) {
+      say('faasd: memory of each function container (watchdog + Node, RSS):');
+      for (const [name, mib] of functionMemory(context.kit)) say(`  ${name.padEnd(14)} ${mib} MiB`);
+    }
+  } catch (error) {
+    say(`faasd: could not read the containers' memory: ${(error as Error).message}`);
+  }
+  say('faasd: timings');
+  for (const [label, value] of timings) say(`  ${label.padEnd(72)} ${value}`);
+  context.api?.close();
+  context.kit?.down();
+  for (const service of context.services.reverse()) service.stop();
+  rmSync(context.work, { recursive: true, force: true });
+  rmSync(path.join(projectRoot, 'build'), { recursive: true, force: true });
+});
+
+faasd('the bank demo through the real gateway: curl starts it, extract → bronze → silver → gold, each step called back by the real queue-worker', async (context) => {
+  say(dp(['inbox', 'put', 'bank', path.join(SAMPLES, 'snapshot-1', 'accounts.csv'), path.join(SAMPLES, 'snapshot-1', 'transactions.csv')], inboxEnv(context)).trim());
+  const since = new Date().toISOString();
+  const runs = await timed('bank snapshot-1: POST /function/orchestrator/runs → every layer', async () => {
+    const datasets = await curlRuns(context, { source: 'bank' });
+    const models = await waitForModelRuns({ client: context.client, since, expected: ['monthly_spending'], pollMs: 1000, timeoutMs: 240_000 });
+    return [...datasets, ...models];
+  });
+  for (const detail of runs) {
+    say(`faasd:   ${stepLine(detail)}`);
+    if (detail.run.status === 'skipped') continue;
+    timings.push([`  ${detail.run.source}.${detail.run.dataset}`, detail.steps.map((step) => `${step.step} ${step.duration_ms ?? '?'} ms`).join(', ')]);
+    // A model whose rebuild is already running skips the second event (accounts and transactions both changed).
+    assert.is(detail.run.status, 'succeeded', JSON.stringify(detail));
+  }
+  const transactions = runs.find((detail) => detail.run.dataset === 'transactions')!;
+  assert.equal(transactions.steps.map((step) => step.step), ['extract', 'bronze', 'silver']);
+  assert.ok((transactions.steps.find((step) => step.step === 'silver')?.counts?.inserted ?? 0) > 0, 'silver inserted the transactions');
+  assert.ok(runs.some((detail) => detail.run.source === 'gold' && detail.steps.some((step) => step.step === 'gold' && step.status === 'succeeded')), 'the silver change rebuilt the gold models');
+  context.bankRuns = runs.filter((detail) => detail.run.status !== 'skipped');
+});
+
+faasd('a webhook with a bad signature is refused; a signed one starts a run, whose extract — cut by the watchdog at exec_timeout — is retried and succeeds', async (context) => {
+  const url = `${context.kit.gatewayUrl}/function/orchestrator/webhooks/hooked`;
+  const body = JSON.stringify({ action: 'created' });
+  const refused = curl(['-X', 'POST', url, '-H', 'content-type: application/json', '-H', 'X-Hub-Signature-256: sha256=0000', '-d', body]);
+  assert.is(refused.status, 401, refused.body);
+  assert.match(refused.body, 'webhook');
+  const key = readFileSync(path.join(context.secrets, 'functions', 'github-webhook-secret'), 'utf8');
+  const signature = `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+  const accepted = curl(['-X', 'POST', url, '-H', 'content-type: application/json', '-H', `X-Hub-Signature-256: ${signature}`, '-d', body]);
+  assert.is(accepted.status, 202, accepted.body);
+  const runIds = (JSON.parse(accepted.body) as { runs: Array<{ run_id: string }> }).runs.map((run) => run.run_id);
+  const [run] = await timed('webhook → extract cut at 5 s → retried on the next tick → silver', () => waitForRuns({ client: context.client, runIds, timeoutMs: 240_000, pollMs: 1000 }));
+  say(`faasd:   ${stepLine(run!)}`);
+  assert.is(run!.run.status, 'succeeded', JSON.stringify(run));
+  assert.is(run!.run.trigger, 'webhook');
+  const extract = run!.steps.find((step) => step.step === 'extract')!;
+  assert.ok((extract.attempt ?? 1) >= 2, `the extract was attempted again (attempt ${extract.attempt})`);
+  assert.ok(context.api.requests() >= 2, 'the API saw the hung request and the retry');
+  const restLogs = must(context.kit.faasCli(['logs', 'rest', '--tail=false', '--since=30m']), 'faas-cli logs rest');
+  assert.match(restLogs, 'Upstream HTTP killed due to exec_timeout: 5s', 'of-watchdog cut the first attempt');
+});
+
+faasd('the cron-connector calls the orchestrator on its stack.yml schedule, and that tick starts the dataset scheduled in metadata', async (context) => {
+  const run = await timed('scheduled run of drop.items (up to two schedule ticks)', async () => {
+    const deadline = Date.now() + 200_000;
+    for (;;) {
+      const scheduled = (await context.client.listRuns({ source: 'drop', dataset: 'items', limit: 20 })).filter((summary) => summary.trigger === 'schedule');
+      const done = scheduled.find((summary) => summary.status === 'succeeded');
+      if (done !== undefined) return (await waitForRuns({ client: context.client, runIds: [done.run_id] }))[0]!;
+      if (Date.now() > deadline) throw new Error(`no scheduled run of drop.items succeeded; runs: ${JSON.stringify(scheduled)}`);
+      await sleep(2000);
+    }
+  });
+  say(`faasd:   ${stepLine(run)}`);
+  assert.is(run.steps.find((step) => step.step === 'extract')?.counts?.read, 2, 'the export put in the bucket was imported');
+  // What the cron-connector printed (journald on a real faasd: journalctl -t openfaas:cron-connector).
+  const cronLines = readFileSync(path.join(context.kit.logsDir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((line) => JSON.parse(line) as { SYSLOG_IDENTIFIER: string; MESSAGE: string })
+    .filter((entry) => entry.SYSLOG_IDENTIFIER === 'openfaas:cron-connector')
+    .map((entry) => entry.MESSAGE);
+  say(`faasd:   cron-connector: ${cronLines.filter((line) => /orchestrator/.test(line)).slice(0, 3).join(' | ')}`);
+  assert.ok(cronLines.some((line) => /Added: orchestrator\.openfaas-fn \[\* \* \* \* \*\]/.test(line)), 'the cron-connector read the orchestrator\'s schedule from its annotations');
+  assert.ok(cronLines.some((line) => /Response: orchestrator \[200\]/.test(line)), 'and the tick answered 200');
+});
+
+faasd('faas-cli logs orchestrator shows the runs, and a callback for every step, from the queue-worker', (context) => {
+  const logs = must(context.kit.faasCli(['logs', 'orchestrator', '--tail=false', '--since=30m']), 'faas-cli logs orchestrator');
+  const lines = logs.split('\n').map((line) => line.slice(line.indexOf('{'))).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(context.bankRuns.length > 0, 'the bank runs ran');
+  for (const detail of context.bankRuns) {
+    // Runs started by the request log run.started; the gold runs its silver changes start log under their own events.
+    const event = detail.run.source === 'gold' ? undefined : 'run.started';
+    assert.ok(lines.some((line) => line.run_id === detail.run.run_id && (event === undefined || line.event === event)), `faas-cli logs orchestrator shows ${event ?? 'a line of'} ${detail.run.run_id}`);
+    for (const step of detail.steps) {
+      const callId = (step as { call_id?: string }).call_id;
+      assert.ok(callId, `${detail.run.run_id} ${step.step} has the gateway's call id`);
+      assert.ok(lines.some((line) => line.event === 'function.request' && line.path === '/callback' && line.call_id === callId && line.status === 200), `the queue-worker called back for ${detail.run.run_id} ${step.step} (${callId})`);
+    }
+  }
+});
+
+faasd('after a plain redeploy (an update of every function) the next snapshot runs through every layer', async (context) => {
+  await timed('faas-cli deploy -f stack.yml (update)', () => deploy(context));
+  dp(['inbox', 'put', 'bank', path.join(SAMPLES, 'snapshot-2', 'accounts.csv'), path.join(SAMPLES, 'snapshot-2', 'transactions.csv')], inboxEnv(context));
+  const runs = await timed('bank snapshot-2 after the update', () => curlRuns(context, { source: 'bank' }));
+  for (const detail of runs) {
+    say(`faasd:   ${stepLine(detail)}`);
+    assert.is(detail.run.status, 'succeeded', JSON.stringify(detail));
+  }
+  const silver = runs.find((detail) => detail.run.dataset === 'transactions')!.steps.find((step) => step.step === 'silver')!;
+  assert.ok((silver.counts?.updated ?? 0) + (silver.counts?.closed ?? 0) + (silver.counts?.inserted ?? 0) > 0, `the second snapshot changed silver: ${JSON.stringify(silver.counts)}`);
+});
+
+faasd.run();
