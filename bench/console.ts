@@ -13,8 +13,6 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 
-import pg from 'pg';
-
 import { createConsoleHandler } from '#console/createConsoleHandler.ts';
 import type { FunctionSchedules } from '#console/consoleContext.ts';
 import { loadMetadata } from '#metadata/loadMetadata.ts';
@@ -41,8 +39,7 @@ import { mergeSilverRecords } from '#silver/mergeSilverRecords.ts';
 import type { SilverInput } from '#silver/stageSilverBatch.ts';
 import { createFunctionServer } from '#template/createFunctionServer.ts';
 import { createServerLog } from '#template/serverLog.ts';
-import { ensureServices } from '#tools/services/services.ts';
-import { withAdminClient } from '#tools/services/withAdminClient.ts';
+import { benchServices, createBenchDatabase } from './benchDatabase.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -133,11 +130,8 @@ const percentile = (sorted: readonly number[], share: number): number => sorted[
 
 async function main(): Promise<void> {
   const env = getEnv();
-  const services = await ensureServices(env, createLogger({ format: 'text', fields: {}, level: 'warn', sink: (line) => process.stderr.write(`[services] ${line}\n`) }));
-  const name = `dp_bench_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${name}`;
+  const bench = await createBenchDatabase(await benchServices());
+  const url = new URL(bench.databaseUrl);
   const pool = await createPool({ url: url.toString(), maximumPoolSize: 12, statementTimeoutMs: 30 * 60_000 });
   try {
     await migrateDatabase({ url: url.toString() });
@@ -207,7 +201,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     if (args.keep) process.stdout.write(`\nkept the database: ${url.toString()}\n`);
-    else await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    else await bench.drop();
   }
 }
 

@@ -10,10 +10,7 @@
  * while streaming, so memory stays flat at any N. Services are found or started like the test runner
  * does; the benchmark works in its own throwaway database and drops it at the end.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-
-import pg from 'pg';
 
 import { finishRun } from '#pipeline/runStore/finishRun.ts';
 import { insertActiveRun } from '#pipeline/runStore/insertActiveRun.ts';
@@ -21,14 +18,11 @@ import { createCopyIn } from '#platform/db/createCopyIn.ts';
 import { createPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { sql } from '#platform/db/sql.ts';
-import { getEnv } from '#platform/env.ts';
-import { createLogger } from '#platform/log.ts';
-import { ensureServices } from '#tools/services/services.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
 import { encodeCopyField } from '#silver/encodeCopyField.ts';
 import { mergeSilverRecords, type SilverMergeResult } from '#silver/mergeSilverRecords.ts';
 import type { SilverInput } from '#silver/stageSilverBatch.ts';
-import { withAdminClient } from '#tools/services/withAdminClient.ts';
+import { benchServices, createBenchDatabase } from './benchDatabase.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -122,13 +116,8 @@ const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024
 
 async function main(): Promise<void> {
   const startupRssMb = Math.round(process.memoryUsage.rss() / 1024 / 1024);
-  const env = getEnv();
-  const log = createLogger({ format: 'text', fields: {}, level: 'warn', sink: (line) => process.stderr.write(`[services] ${line}\n`) });
-  const services = await ensureServices(env, log);
-  const name = `dp_bench_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-  const url = new URL(services.databaseUrl);
-  url.pathname = `/${name}`;
+  const bench = await createBenchDatabase(await benchServices());
+  const url = new URL(bench.databaseUrl);
   const pool = await createPool({ url: url.toString(), statementTimeoutMs: 30 * 60_000 });
   const copyIn = createCopyIn(url.toString());
   try {
@@ -169,7 +158,7 @@ async function main(): Promise<void> {
     process.stdout.write(`peak RSS of the benchmark process: ${peakRssMb()} MB (${startupRssMb} MB after start-up, before any rows); peak V8 heap in use while merging: ${Math.round(peakHeapUsed / 1024 / 1024)} MB\n`);
   } finally {
     await pool.end();
-    await withAdminClient(services.databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    await bench.drop();
   }
 }
 

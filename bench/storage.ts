@@ -11,12 +11,10 @@
  * The records go through the platform's own code (toBronzeDocument, createStagingEncoder), so the figures are the
  * steps' own costs without the function runtime. Throwaway databases; services found or started as for tests.
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { MongoClient, type Collection, type Document } from 'mongodb';
-import pg from 'pg';
 
 import { toBronzeDocument, toReceivedRecord } from '#bronze/bronzeDocument.ts';
 import { datasetSchema, sourceSchema, type DatasetRef } from '#metadata/schema.ts';
@@ -28,12 +26,9 @@ import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.t
 import { createCopyIn } from '#platform/db/createCopyIn.ts';
 import { createPool } from '#platform/db/createPool.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
-import { getEnv } from '#platform/env.ts';
-import { createLogger } from '#platform/log.ts';
 import { createStagingEncoder, STAGE_COLUMNS } from '#silver/createStagingEncoder.ts';
 import { createStagingTables, stagingTableName } from '#silver/openRunStaging.ts';
-import { ensureServices } from '#tools/services/services.ts';
-import { withAdminClient } from '#tools/services/withAdminClient.ts';
+import { benchServices, createBenchDatabase } from './benchDatabase.ts';
 import { startBudgetApi } from './budgetApi.ts';
 
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
@@ -72,23 +67,16 @@ function documentsOf(records: readonly Record<string, unknown>[], runId: string,
 }
 
 async function main(): Promise<void> {
-  const env = getEnv();
-  const services = await ensureServices(env, createLogger({ format: 'text', fields: {}, level: 'warn', sink: (line) => process.stderr.write(`[services] ${line}\n`) }));
-  const name = `dp_bench_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(services.databaseUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-  const databaseUrl = new URL(services.databaseUrl);
-  databaseUrl.pathname = `/${name}`;
-  const mongodbUrl = new URL(services.mongodbUrl);
-  mongodbUrl.pathname = `/${name}`;
+  const { name, databaseUrl, mongodbUrl, drop } = await createBenchDatabase(await benchServices());
   const api = await startBudgetApi({ transactions: rows });
   const records = Array.from({ length: rows }, (_, i) => api.transaction(i));
   await api.close();
-  const pool = await createPool({ url: databaseUrl.toString() });
-  const copyIn = createCopyIn(databaseUrl.toString());
-  const mongo = new MongoClient(mongodbUrl.toString(), { retryWrites: false, maxPoolSize: 8 });
+  const pool = await createPool({ url: databaseUrl });
+  const copyIn = createCopyIn(databaseUrl);
+  const mongo = new MongoClient(mongodbUrl, { retryWrites: false, maxPoolSize: 8 });
   try {
     await mongo.connect();
-    await migrateDatabase({ url: databaseUrl.toString() });
+    await migrateDatabase({ url: databaseUrl });
     process.stdout.write(`storage benchmark: ${rows.toLocaleString('en-US')} YNAB-like records; ${os.cpus().length} cores, load ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
     const db = mongo.db(name);
     const fresh = async (collection: string): Promise<Collection<Document>> => {
@@ -193,9 +181,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\nload after: ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
   } finally {
     await pool.end();
-    await mongo.db(name).dropDatabase().catch(() => undefined);
     await mongo.close();
-    await withAdminClient(services.databaseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+    await drop();
   }
 }
 

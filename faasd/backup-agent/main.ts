@@ -7,8 +7,7 @@ import { createPool } from '#platform/db/createPool.ts';
 import { getEnv } from '#platform/env.ts';
 import { createLogger } from '#platform/log.ts';
 import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
-import { openObjectStore } from '#platform/raw/openObjectStore.ts';
-import { runBackupAgent } from '#lifecycle/backup/runBackupAgent.ts';
+import { backupAgentOptionsFrom, runBackupAgent } from '#lifecycle/backup/runBackupAgent.ts';
 
 const env = getEnv();
 const log = createLogger();
@@ -20,19 +19,7 @@ process.once('SIGINT', () => stop.abort());
 const pool = await createPool({ url: env.databaseUrl, maximumPoolSize: 2, statementTimeoutMs: 12 * 3_600_000 });
 const client = await createMongoClient({ url: env.mongodbUrl });
 try {
-  await runBackupAgent({
-    pool,
-    databaseUrl: env.databaseUrl,
-    bronze: client.db(),
-    raw: openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL'),
-    target: openObjectStore(env.backupUrl, env, 'DP_BACKUP_URL'),
-    workDir: env.backupWorkDir,
-    jobs: env.backupJobs,
-    retention: { daily: env.backupKeepDaily, weekly: env.backupKeepWeekly },
-    ...(env.pgBinDir === undefined ? {} : { pgBinDir: env.pgBinDir }),
-    signal: stop.signal,
-    log,
-  });
+  await runBackupAgent(backupAgentOptionsFrom(env, { pool, bronze: client.db(), log, signal: stop.signal }));
 } finally {
   await Promise.allSettled([pool.end(), client.close()]);
 }

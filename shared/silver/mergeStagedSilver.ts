@@ -15,18 +15,12 @@ import { guardDeletions, type DeletionPolicy } from './guardDeletions.ts';
 import { loadSilverInitial } from './loadSilverInitial.ts';
 import { createMergeContext } from './mergeContext.ts';
 import { moveSilverRejects } from './moveSilverRejects.ts';
+import type { StagedBatch } from './stageSilverBatch.ts';
 
 export type SilverCounts = StepCounts;
 
 /** What was staged for a merge (by stageSilverBatch in one go, or by a run's staging across invocations). */
-export type StagedSilver = {
-  readonly stageTable: string;
-  readonly rejectsTable: string;
-  readonly read: number;
-  readonly rejected: number;
-  readonly staged: number;
-  /** Rows flagged as possible repeats of an earlier key; 0 means no key repeats. */
-  readonly maybeDuplicates: number;
+export type StagedSilver = StagedBatch & {
   /** The stage was written by several encoders (invocations), whose flags do not see each other: search every row for repeats. */
   readonly searchAllDuplicates: boolean;
 };

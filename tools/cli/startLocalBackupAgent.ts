@@ -1,8 +1,7 @@
 import type { Env } from '#platform/env.ts';
 import { createLogger } from '#platform/log.ts';
 import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
-import { openObjectStore } from '#platform/raw/openObjectStore.ts';
-import { runBackupAgent } from '#lifecycle/backup/runBackupAgent.ts';
+import { backupAgentOptionsFrom, runBackupAgent } from '#lifecycle/backup/runBackupAgent.ts';
 import { createOperatorPool } from './createOperatorPool.ts';
 
 /**
@@ -13,19 +12,8 @@ export async function startLocalBackupAgent(env: Env, sink: (line: string) => vo
   const pool = await createOperatorPool(env.databaseUrl);
   const client = await createMongoClient({ url: env.mongodbUrl });
   const stop = new AbortController();
-  const running = runBackupAgent({
-    pool,
-    databaseUrl: env.databaseUrl,
-    bronze: client.db(),
-    raw: openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL'),
-    target: openObjectStore(env.backupUrl, env, 'DP_BACKUP_URL'),
-    workDir: env.backupWorkDir,
-    jobs: env.backupJobs,
-    retention: { daily: env.backupKeepDaily, weekly: env.backupKeepWeekly },
-    ...(env.pgBinDir === undefined ? {} : { pgBinDir: env.pgBinDir }),
-    signal: stop.signal,
-    log: createLogger({ format: 'text', fields: {}, sink, level: 'info' }),
-  });
+  const log = createLogger({ format: 'text', fields: {}, sink, level: 'info' });
+  const running = runBackupAgent(backupAgentOptionsFrom(env, { pool, bronze: client.db(), log, signal: stop.signal }));
   return async () => {
     stop.abort();
     await running.catch(() => undefined);

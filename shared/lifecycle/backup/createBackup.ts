@@ -6,6 +6,7 @@ import type { Db } from 'mongodb';
 import type { DatabasePool } from '#platform/db/sql.ts';
 import { projectRoot } from '#platform/env.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
+import { createStopwatch } from '#platform/stopwatch.ts';
 import { BACKUP_FORMAT, backupIdAt, backupPrefix, manifestKey, type BackupManifest } from '../archive/backupManifest.ts';
 import { formatBytes } from '../archive/formatBytes.ts';
 import { listBackups, readBackupManifest } from '../archive/listBackups.ts';
@@ -68,13 +69,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   const latest = folders.complete.at(-1);
   const previous = latest === undefined ? undefined : await readBackupManifest(options.target, latest).catch(() => undefined);
 
-  let mark = Date.now();
-  const lap = (): number => {
-    const now = Date.now();
-    const ms = now - mark;
-    mark = now;
-    return ms;
-  };
+  const lap = createStopwatch();
   const { migrations, ...postgres } = await dumpPostgres({
     pool: options.pool,
     url: options.databaseUrl,

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Db } from 'mongodb';
+
+import type { DatabasePool } from '#platform/db/sql.ts';
+import type { Env } from '#platform/env.ts';
 import type { Logger } from '#platform/log.ts';
+import { openObjectStore } from '#platform/raw/openObjectStore.ts';
 import { claimBackupRequest } from './backupRecords.ts';
 import type { CreateBackupOptions } from './createBackup.ts';
 import { runRecordedBackup } from './runRecordedBackup.ts';
@@ -12,6 +17,20 @@ export type BackupAgentOptions = Omit<CreateBackupOptions, 'progress'> & {
   readonly signal?: AbortSignal;
   readonly log: Logger;
 };
+
+/** The agent's settings from the platform's configuration (the compose service and `dp up` run it alike). */
+export function backupAgentOptionsFrom(env: Env, connections: { readonly pool: DatabasePool; readonly bronze: Db; readonly log: Logger; readonly signal: AbortSignal }): BackupAgentOptions {
+  return {
+    ...connections,
+    databaseUrl: env.databaseUrl,
+    raw: openObjectStore(env.rawStoreUrl, env, 'DP_RAW_STORE_URL'),
+    target: openObjectStore(env.backupUrl, env, 'DP_BACKUP_URL'),
+    workDir: env.backupWorkDir,
+    jobs: env.backupJobs,
+    retention: { daily: env.backupKeepDaily, weekly: env.backupKeepWeekly },
+    ...(env.pgBinDir === undefined ? {} : { pgBinDir: env.pgBinDir }),
+  };
+}
 
 /**
  * One look for a backup request: claims it, runs it and records the outcome. Returns the archive id of

@@ -17,6 +17,7 @@ import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import { ConfigError, ConflictError, NotFoundError } from '#platform/errors.ts';
 import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import type { RawStore } from '#platform/raw/rawStore.ts';
+import { createStopwatch } from '#platform/stopwatch.ts';
 import { mergeSilverRecords, type SilverCounts } from '#silver/mergeSilverRecords.ts';
 import type { BackupProgress } from '../backup/backupProgress.ts';
 import { dropOldReplays } from './dropOldReplays.ts';
@@ -155,13 +156,7 @@ export async function replayDataset(options: ReplayDatasetOptions): Promise<Repl
     // Every run replayed was merged once already, past the mass-deletion guard (or confirmed by a person).
     const merged: { runId: string; boundaryAt: Date; counts: SilverCounts }[] = [];
     const timings = { bronzeMs: 0, silverMs: 0, swapMs: 0, goldMs: 0 };
-    let mark = Date.now();
-    const lap = (): number => {
-      const now = Date.now();
-      const ms = now - mark;
-      mark = now;
-      return ms;
-    };
+    const lap = createStopwatch();
     for (const [index, run] of replayed.entries()) {
       const raw = rawRunOf(source, dataset, run);
       lap();

@@ -5,6 +5,7 @@ import { sql, type DatabasePool } from '#platform/db/sql.ts';
 import { migrateDatabase } from '#platform/db/migrate.ts';
 import { ConflictError, ValidationError } from '#platform/errors.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
+import { createStopwatch } from '#platform/stopwatch.ts';
 import { backupPrefix, casKey, type BackupManifest } from '../archive/backupManifest.ts';
 import { readBackupManifest } from '../archive/listBackups.ts';
 import type { BackupProgress } from '../backup/backupProgress.ts';
@@ -79,13 +80,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   if (!isPlatformEmpty(contents) && !force) {
     throw new ConflictError('restore.not_empty', `Refusing to restore into a platform that holds data: ${describeContents(contents)}. Restore into an empty platform (new databases and raw store), or pass --force to replace what the archive holds.`, { context: { tables: contents.tablesWithRows.length, collections: contents.collectionsWithDocuments.length } });
   }
-  let mark = Date.now();
-  const lap = (): number => {
-    const now = Date.now();
-    const ms = now - mark;
-    mark = now;
-    return ms;
-  };
+  const lap = createStopwatch();
   await restorePostgres({
     postgres: manifest.postgres,
     target: options.target,
