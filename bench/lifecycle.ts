@@ -5,10 +5,12 @@
  *   npm run bench:lifecycle -- --rows 1000000      a generated dataset through the same shared functions
  *
  * --demo: `dp up --demo --exit`, then `dp backup`, a second `dp backup` (incremental), every database and the
- * raw store dropped, `dp restore latest`, `dp replay bank.transactions`.
+ * raw store dropped, `dp restore latest`, the upgrade's own commands (`dp migrate`, `dp metadata sync`) and
+ * `dp replay bank.transactions`.
  * --rows N: a delta dataset loaded in two runs (N records, then 2.6 % of them changed) through raw, bronze and
  * silver; then a backup (custom format), a second one (incremental), a backup in the directory format with two
- * pg_dump workers, a restore into an empty platform, and a replay of the dataset.
+ * pg_dump workers, a restore into an empty platform, and an upgrade: migrations, a metadata sync that retypes a
+ * column, and the replay of the dataset under the new metadata.
  *
  * Everything runs on the services the test runner uses (found or started), in throwaway databases and folders
  * that are dropped at the end. The machine's load average is printed beside each figure: measure when it is quiet.
@@ -24,6 +26,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 
 import { loadBronze } from '#bronze/loadBronze.ts';
+import { previewMetadataChanges } from '#metadata/catalog/previewMetadataChanges.ts';
 import { syncMetadata } from '#metadata/catalog/syncMetadata.ts';
 import { validateMetadata } from '#metadata/validateMetadata.ts';
 import { finishRun } from '#pipeline/runStore/finishRun.ts';
@@ -38,6 +41,7 @@ import { createMongoClient } from '#platform/mongo/createMongoClient.ts';
 import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
 import { createRawStore } from '#platform/raw/createRawStore.ts';
 import { mergeSilver } from '#silver/mergeSilver.ts';
+import { syncMetadataAgainstSilver } from '#silver/syncMetadataAgainstSilver.ts';
 import { formatBytes } from '#lifecycle/archive/formatBytes.ts';
 import { createBackup } from '#lifecycle/backup/createBackup.ts';
 import { replayDataset } from '#lifecycle/replay/replayDataset.ts';
@@ -127,6 +131,8 @@ async function benchDemo(databaseUrl: string, mongodbUrl: string): Promise<void>
     await client.close();
     await rm(path.join(dataDir, 'raw'), { recursive: true, force: true });
     await measure('`dp restore latest` into an empty platform', () => runDp(['restore', 'latest'], env), (out) => (/every count matches/.test(out) ? 'every count matches the manifest' : out.split('\n').at(-2) ?? ''));
+    await measure('upgrade: `dp migrate`', () => runDp(['migrate'], env), (out) => out.trim());
+    await measure('upgrade: `dp metadata sync`', () => runDp(['metadata', 'sync'], env), (out) => out.split('\n').at(-2) ?? '');
     await measure('`dp replay bank.transactions`', () => runDp(['replay', 'bank.transactions'], env), (out) => out.split('\n')[0] ?? '');
     printTable('Demo (two bank snapshots: 2 datasets, 4 runs), through the real `dp` commands; each figure includes starting Node');
   } finally {
@@ -237,7 +243,18 @@ async function benchRows(databaseUrl: string, mongodbUrl: string): Promise<void>
     await measure('backup again (incremental)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
     await measure('backup, directory format, 2 pg_dump workers', () => createBackup({ ...options, target: createFolderObjectStore(parallel), jobs: 2 }), describe);
     await measure('restore into an empty platform (pg_restore -j2)', () => restoreBackup({ target: createFolderObjectStore(backups), id: first.id, pool: restoredPool, databaseUrl: restored.url, bronze: restoredMongo.db(), raw: createFolderObjectStore(restored.rawDir), workDir: work }), (result) => `pg_restore ${seconds(result.timings.postgresMs)} s, bronze ${seconds(result.timings.bronzeMs)} s, raw ${seconds(result.timings.rawMs)} s, counts ${seconds(result.timings.verifyMs)} s: ${result.verification.ok ? 'every count matches the manifest' : `${result.verification.mismatches.length} mismatches`}`);
-    await measure('replay bench.items (2 runs)', () => replayDataset({ pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => `bronze ${seconds(result.timings.bronzeMs)} s, silver ${seconds(result.timings.silverMs)} s (${result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', ')}), swap ${seconds(result.timings.swapMs)} s`);
+    await measure('upgrade: migrations', () => migrateDatabase({ url: platform.url }), (result) => `${result.applied.length} pending`);
+    const retyped = validateMetadata([{ path: 'bench.yml', text: SOURCE_YAML.replace('{ name: amount, type: numeric }', '{ name: amount, type: double precision }') }]).metadata!;
+    await measure(
+      'upgrade: metadata sync (what changes, then the sync)',
+      async () => {
+        const previews = await previewMetadataChanges(pool, retyped);
+        await syncMetadataAgainstSilver(pool, retyped, { allowRetypes: true });
+        return previews;
+      },
+      (previews) => previews.flatMap((preview) => preview.changes.map((change) => `${change.what}; ${preview.replay ?? 'no replay'}`)).join('; '),
+    );
+    await measure('replay bench.items (2 runs) under the new metadata', () => replayDataset({ pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => `bronze ${seconds(result.timings.bronzeMs)} s, silver ${seconds(result.timings.silverMs)} s (${result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', ')}), swap ${seconds(result.timings.swapMs)} s`);
     printTable(`${(rows as number).toLocaleString('en-US')} records (delta dataset, 8 columns; run 1: every record, run 2: ${(CHANGE_SHARE * 100).toFixed(1)} % changed)`);
   } finally {
     await Promise.allSettled([pool.end(), restoredPool.end(), mongo.close(), restoredMongo.close()]);

@@ -1,9 +1,10 @@
 /**
  * The backup promise end to end, through the real `dp`: the demo runs, `dp backup` archives it, every
  * database and the raw store are dropped, `dp restore` brings it back — and silver, gold, runs and the
- * catalog are identical row by row, bronze document by document, raw file by file.
+ * catalog are identical row by row, bronze document by document, raw file by file. The restored platform
+ * then takes a new export, and a second `dp backup` stores only that run's raw files.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +17,7 @@ import * as assert from 'uvu/assert';
 
 import { createPool } from '#platform/db/createPool.ts';
 import { sql } from '#platform/db/sql.ts';
-import { getEnv } from '#platform/env.ts';
+import { getEnv, projectRoot } from '#platform/env.ts';
 import { createFolderObjectStore } from '#platform/raw/createFolderObjectStore.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
 import { withAdminClient } from '#tools/services/withAdminClient.ts';
@@ -127,6 +128,28 @@ e2e('silver, gold, runs, catalog, bronze and raw come back identical', async ({ 
   const again = startDp(['restore', id as string], env);
   assert.is(await again.exited, 1);
   assert.match(again.stderr(), /Refusing to restore into a platform that holds data: .*--force.*\[restore\.not_empty\]/s, again.stderr());
+
+  // More runs on the restored platform: the bank's next export, one new transaction, through the running platform.
+  const rawBefore = new Set(await raw.list('raw/'));
+  const snapshot = await readFile(path.join(projectRoot, 'metadata/samples/bank/snapshot-2/transactions.csv'), 'utf8');
+  const nextExport = path.join(dir, 'transactions-3.csv');
+  await writeFile(nextExport, `${snapshot.trimEnd()}\nT09999,NL91DEMO0417164300,2026-02-27,-12.34,EUR,Bakery,Card payment Bakery,groceries\n`);
+  const up = startDp(['up', '--no-schedules'], env);
+  try {
+    await up.waitForLine(/^ready: /);
+    await run(['inbox', 'put', 'bank', nextExport], env);
+    const ran = await run(['run', 'bank.transactions', '--wait'], env);
+    assert.match(ran, /succeeded/, ran);
+  } finally {
+    up.child.kill('SIGINT');
+    await up.exited;
+  }
+  const added = (await raw.list('raw/')).filter((key) => !rawBefore.has(key));
+  assert.ok(added.length >= 2, `the run wrote its part and manifest: ${added.join(', ')}`);
+
+  // The second backup is incremental for raw: it lists every raw file, and stores only the new run's.
+  const second = await run(['backup'], env);
+  assert.match(second, new RegExp(`, ${added.length} new of ${rawBefore.size + added.length} raw files\n`), second);
 });
 
 e2e.run();

@@ -14,7 +14,8 @@ const USAGE = [
   '',
   '  Every dataset and gold model: its last run, how fresh its data is (time since silver last',
   '  committed, or since the model was last built), its rows (current / every version kept) and, for a',
-  '  dataset, what it keeps in the raw store (as its last bronze step measured it; gzipped part files included).',
+  '  dataset, what it keeps in the raw store: bytes stored plain and gzipped by retention (as its last bronze',
+  '  step measured them).',
 ];
 
 function lastRun(entry: Pick<DatasetStatus, 'status' | 'last_run'>, now: number): string {
@@ -24,11 +25,12 @@ function lastRun(entry: Pick<DatasetStatus, 'status' | 'last_run'>, now: number)
   return `${run.status} ${formatAge(run.finished_at ?? run.created_at, now)}`;
 }
 
-/** `12 runs, 3.4 MB (1.1 MB of it gzipped)`: what the dataset keeps in the raw store. */
+/** `12 runs, 3.4 MB: 2.3 MB plain, 1.1 MB gzipped`: what the dataset keeps in the raw store, split by how it is stored. */
 function rawSize(raw: DatasetStatus['raw']): string {
   if (raw === null || raw === undefined) return '-';
-  const gzipped = raw.compressed_files > 0 ? ` (${formatBytes(raw.compressed_bytes)} of it gzipped)` : '';
-  return `${raw.runs} run${raw.runs === 1 ? '' : 's'}, ${formatBytes(raw.bytes)}${gzipped}`;
+  const runs = `${raw.runs} run${raw.runs === 1 ? '' : 's'}, ${formatBytes(raw.bytes)}`;
+  if (raw.compressed_files === 0) return `${runs} plain`;
+  return `${runs}: ${formatBytes(raw.bytes - raw.compressed_bytes)} plain, ${formatBytes(raw.compressed_bytes)} gzipped`;
 }
 
 const rowCount = (value: number | null | undefined): string => (value === null || value === undefined ? '-' : value.toLocaleString('en-US'));

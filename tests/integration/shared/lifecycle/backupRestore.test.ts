@@ -163,6 +163,22 @@ lifecycle('retention keeps the newest backup of each day and drops what only the
   assert.is(third.pruned?.objectsDeleted, 0, 'every raw file is still in the raw store, so the kept backup refers to it');
 });
 
+lifecycle('a backup dumped in the directory format by two pg_dump workers restores the same', async (context) => {
+  const parallel = await backupOf(context, { jobs: 2, retention: null });
+  assert.is(parallel.manifest.postgres.format, 'directory');
+  assert.ok(parallel.manifest.postgres.files.length > 2 && parallel.manifest.postgres.files.every((file) => file.name.startsWith(`${parallel.manifest.postgres.database}.dir/`)), 'one stored file per file of the dump folder');
+  const platform = await emptyPlatform();
+  try {
+    const result = await restoreBackup({ target: context.target, id: parallel.id, pool: platform.db.pool, databaseUrl: platform.db.url, bronze: platform.mongo.db, raw: platform.raw, workDir: context.workDir, jobs: 2 });
+    assert.ok(result.verification.ok, JSON.stringify(result.verification.mismatches));
+    const { ['platform.backups']: _restoredBackups, ...restored } = await tableHashes(platform.db.pool);
+    const { ['platform.backups']: _originalBackups, ...original } = await tableHashes(context.harness.db.pool);
+    assert.equal(restored, original);
+  } finally {
+    await dropPlatform(platform);
+  }
+});
+
 lifecycle('a damaged archive is refused before anything is restored', async (context) => {
   const backup = await backupOf(context, { retention: null });
   const chunk = backup.manifest.postgres.files[0]?.chunks[0]?.key ?? '';

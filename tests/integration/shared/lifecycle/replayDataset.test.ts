@@ -188,8 +188,10 @@ replay('from a run: the history before it is kept, rehashed under the new metada
     for (let run = 1; run <= 5; run += 1) await runSnapshot(platform, run);
     await syncMetadata(pool, metadata('numeric'));
     const keptBefore = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM silver.shop__orders WHERE _valid_from < ${boundary(4).toISOString()}::timestamptz`);
-    const result = await replayDataset({ pool, copyIn: platform.copyIn, bronze: platform.mongo.db, rawStore: platform.raw, source: 'shop', dataset: 'orders', from: 'run-4' });
+    const result = await replayDataset({ pool, copyIn: platform.copyIn, bronze: platform.mongo.db, rawStore: platform.raw, source: 'shop', dataset: 'orders', from: 'run-4', dropOld: true });
     assert.equal(result.runs.map((run) => run.runId), ['run-4', 'run-5']);
+    assert.equal(result.dropped, [`silver_old.${result.oldTable}`, `bronze ${result.oldCollection}`], '--drop-old: what the replay replaced is dropped once it succeeded');
+    assert.equal(await pool.anyFirst(sql.unsafe`SELECT tablename FROM pg_tables WHERE schemaname = 'silver_old'`), []);
     assert.is(result.keptVersions, keptBefore);
     // Order 1 was 13.00 when run 4 started (a text version of run 3) and is 13 in run 4, 13.0 in run 5: the
     // same number, so no new version — only when the kept current row was rehashed as numeric.

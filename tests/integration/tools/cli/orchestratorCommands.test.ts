@@ -173,7 +173,7 @@ test('dp status: datasets with last run, freshness and rows; models with their r
   assert.is(await main(['status', `--gateway=${server.url}`], io), 0);
   const text = out.join('\n');
   assert.match(text, /DATASET\s+LOAD\s+LAST RUN\s+FRESH AS OF\s+ROWS \(CURRENT \/ ALL VERSIONS\)\s+RAW FILES/);
-  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5\s+12 runs, 3\.4 MB \(1\.1 MB of it gzipped\)/);
+  assert.match(text, /bank\.accounts\s+full\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+3 \/ 5\s+12 runs, 3\.4 MB: 2\.3 MB plain, 1\.1 MB gzipped/);
   assert.match(text, /bank\.transactions\s+full\s+running now\s+-\s+-/);
   assert.match(text, /ynab\.transactions\s+delta\s+never run\s+-\s+-/);
   assert.match(text, /gold\.monthly_spending\s+succeeded 1 min 30 s ago\s+1 min 30 s ago\s+14/);
