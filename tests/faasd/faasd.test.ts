@@ -244,7 +244,9 @@ faasd.after(async (context) => {
   try {
     if (context.kit !== undefined) {
       say('faasd: memory of each function container (watchdog + Node, RSS):');
-      for (const [name, mib] of functionMemory(context.kit)) say(`  ${name.padEnd(14)} ${mib} MiB`);
+      const memory = functionMemory(context.kit);
+      for (const [name, mib] of memory) say(`  ${name.padEnd(14)} ${mib} MiB`);
+      if (memory.length === 0) say(`  no running task found; ctr tasks ls said:\n${context.kit.inNamespaces(['ctr', '-n', 'openfaas-fn', 'tasks', 'ls'])}`);
     }
   } catch (error) {
     say(`faasd: could not read the containers' memory: ${(error as Error).message}`);
