@@ -10,7 +10,6 @@ import { projectRoot } from '#platform/env.ts';
 import { loadMetadata } from '#metadata/loadMetadata.ts';
 import { parseDuration } from '#tools/gateway/parseDuration.ts';
 import { parseStack } from '#tools/gateway/parseStack.ts';
-import { FUNCTION_NODE_FLAGS } from '#tools/gateway/startFunctionProcess.ts';
 import { MAX_FUNCTIONS, validateStack } from '#tools/gateway/validateStack.ts';
 
 const file = path.join(projectRoot, 'stack.yml');
@@ -102,8 +101,6 @@ test('the template, its Dockerfile and the image entrypoint agree', () => {
   const dockerfile = readFileSync(path.join(projectRoot, 'template', 'node24-ts', 'Dockerfile'), 'utf8');
   assert.is(template.language, 'node24-ts');
   assert.ok(dockerfile.includes(`fprocess="${template.fprocess}"`), 'Dockerfile fprocess = template.yml fprocess');
-  // The local gateway starts functions with the image's Node flags.
-  assert.is(template.fprocess, ['node', ...FUNCTION_NODE_FLAGS, 'index.ts'].join(' '));
   assert.match(dockerfile, /ARG NODE_IMAGE=node:24-/);
   assert.match(dockerfile, /^USER app$/m);
   assert.match(dockerfile, /mode="http"/);

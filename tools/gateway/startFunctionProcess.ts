@@ -7,8 +7,6 @@ import { ConfigError } from '#platform/errors.ts';
 
 /** The template's server entrypoint: the same file the image runs as of-watchdog's fprocess. */
 export const TEMPLATE_ENTRYPOINT = path.join(projectRoot, 'template', 'node24-ts', 'index.ts');
-/** Node's flags in the image's fprocess (`node --liftoff-only index.ts`, template/node24-ts/Dockerfile says why). */
-export const FUNCTION_NODE_FLAGS: readonly string[] = ['--liftoff-only'];
 
 export type FunctionProcess = {
   readonly name: string;
@@ -36,6 +34,8 @@ export type StartFunctionProcessOptions = {
   readonly startTimeoutMs?: number;
   /** Server entrypoint. Default: the node24-ts template's index.ts. */
   readonly entrypoint?: string;
+  /** Node options, as the function's `fprocess` gives them (parseNodeFprocess). Default: none. */
+  readonly nodeOptions?: readonly string[];
 };
 
 /**
@@ -48,7 +48,7 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
   const entrypoint = options.entrypoint ?? TEMPLATE_ENTRYPOINT;
   const child: ChildProcess = fork(entrypoint, [], {
     cwd: projectRoot,
-    execArgv: [...FUNCTION_NODE_FLAGS],
+    execArgv: [...(options.nodeOptions ?? [])],
     env: { ...options.env, DP_FUNCTION_HANDLER: options.handlerPath, DP_FUNCTION_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

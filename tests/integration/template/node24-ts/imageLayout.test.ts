@@ -57,7 +57,7 @@ layout('the image holds the template in /home/app and the function, its shared/ 
 layout("the Dockerfile's fprocess is template.yml's", ({ image }) => {
   const template = parse(readFileSync(path.join(projectRoot, 'template', 'node24-ts', 'template.yml'), 'utf8')) as { fprocess: string };
   assert.is(image.env.fprocess, template.fprocess);
-  assert.is(image.env.fprocess, 'node --liftoff-only index.ts');
+  assert.is(image.env.fprocess, 'node index.ts');
 });
 
 layout('after SIGTERM the watchdog and the function are gone well inside the 30 s faasd waits before it kills (and fails the deploy)', ({ image }) => {

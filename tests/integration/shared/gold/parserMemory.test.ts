@@ -1,8 +1,8 @@
 /**
- * A function stays inside its stack.yml memory limit while it checks gold models with Postgres' parser
- * (libpg-query, WebAssembly). Without `--liftoff-only` in the image's fprocess, V8's optimising tier
- * recompiles the parser in the background after a few parses and the process peaks above 600 MB: on faasd
- * the kernel killed the gold function (limit 256Mi) after its first builds, and every gold step failed.
+ * The gold function stays inside its stack.yml memory limit while it checks models with Postgres' parser
+ * (libpg-query, WebAssembly). Without `--liftoff-only` in its fprocess, V8's optimising tier recompiles the
+ * parser in the background after a few parses and the process peaks above 600 MB: on faasd the kernel killed
+ * the gold function (limit 256Mi) right after its first build, and gold steps got through only on retries.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,20 +13,24 @@ import * as assert from 'uvu/assert';
 
 import { projectRoot } from '#platform/env.ts';
 import { parseStack } from '#tools/gateway/parseStack.ts';
-import { FUNCTION_NODE_FLAGS } from '#tools/gateway/startFunctionProcess.ts';
+import { parseNodeFprocess } from '#tools/gateway/parseNodeFprocess.ts';
 
 const MIB = 1024 * 1024;
 
-function memoryLimitBytes(name: string): number {
-  const file = path.join(projectRoot, 'stack.yml');
-  const limit = parseStack(readFileSync(file, 'utf8'), file).functions[name]?.limits?.memory;
+const file = path.join(projectRoot, 'stack.yml');
+const gold = parseStack(readFileSync(file, 'utf8'), file).functions.gold!;
+
+function goldMemoryLimitBytes(): number {
+  const limit = gold.limits?.memory;
   const match = /^(\d+)Mi$/.exec(limit ?? '');
-  assert.ok(match !== null, `stack.yml gives ${name} a memory limit in Mi (found ${limit})`);
+  assert.ok(match !== null, `stack.yml gives gold a memory limit in Mi (found ${limit})`);
   return Number(match[1]) * MIB;
 }
 
-/** Parses every shipped gold model `rounds` times in a Node started with the image's flags; its peak resident memory. */
+/** Parses every shipped gold model `rounds` times in a Node started with the gold function's Node options; its peak resident memory. */
 function peakWhileParsing(rounds: number): number {
+  const options = parseNodeFprocess(gold.fprocess);
+  assert.ok(typeof options !== 'string', String(options));
   const script = `
     import { readdirSync, readFileSync } from 'node:fs';
     import { describeModelSql } from '#metadata/describeModelSql.ts';
@@ -39,13 +43,13 @@ function peakWhileParsing(rounds: number): number {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     process.stdout.write(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
   `;
-  const result = spawnSync(process.execPath, [...FUNCTION_NODE_FLAGS, '--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [...options, '--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
   assert.is(result.status, 0, result.stderr);
   return Number(result.stdout) * 1024;
 }
 
-test('the gold function checking models over and over stays well inside its memory limit (template fprocess flags)', () => {
-  const limit = memoryLimitBytes('gold');
+test('the gold function, started as its stack.yml fprocess says, checks models over and over well inside its memory limit', () => {
+  const limit = goldMemoryLimitBytes();
   const peak = peakWhileParsing(100);
   // The parser alone; the function's server, pools and data come on top of it, so half the limit at most.
   assert.ok(peak < limit / 2, `peak ${Math.round(peak / MIB)} MiB while parsing, limit ${limit / MIB} MiB`);
