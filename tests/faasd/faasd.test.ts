@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 import { processEnvironment, projectRoot } from '#platform/env.ts';
 import { createOrchestratorClient, type OrchestratorClient } from '#tools/cli/createOrchestratorClient.ts';
@@ -96,6 +96,14 @@ function curl(args: readonly string[]): { status: number; body: string } {
 /** The shipped metadata plus two sources of the suite: `hooked` (REST, webhooks, the hanging API) and `drop` (files, on the orchestrator's schedule). */
 function writeMetadata(dir: string, apiUrl: string): void {
   cpSync(path.join(projectRoot, 'metadata'), dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}samples`) });
+  // The shipped sources that call APIs on the Internet stay (gold models read them) without their schedules: this
+  // machine has no Internet, and ynab's `@hourly` and `@every 30m` fire in a run that crosses the hour, filling the
+  // one-job queue-worker with failing calls for minutes and keeping the ynab function busy through the update deploy.
+  for (const file of ['ynab.yml', 'github.yml']) {
+    const source = parse(readFileSync(path.join(dir, file), 'utf8')) as { datasets: Array<Record<string, unknown>> };
+    for (const dataset of source.datasets) delete dataset.trigger;
+    writeFileSync(path.join(dir, file), stringify(source));
+  }
   writeFileSync(path.join(dir, 'hooked.yml'), `source: hooked
 description: An API on the host whose first answer never comes.
 connector: rest
