@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
 import { getEnv } from '#platform/env.ts';
-import { isPlatformError, ValidationError } from '#platform/errors.ts';
+import { ConflictError, isPlatformError, ValidationError } from '#platform/errors.ts';
 import { systemClock, type Clock } from '#platform/http/clock.ts';
 import { createHttpClient } from '#platform/http/createHttpClient.ts';
 import { createRequestBudget, type RequestBudget } from '#platform/http/createRequestBudget.ts';
 import { WAIT_PAST_DEADLINE } from '#platform/http/sendRequest.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
-import type { RawRunRef } from '#platform/raw/rawStore.ts';
+import type { RawRunRef, RawStore } from '#platform/raw/rawStore.ts';
 import { parseConnectorSettings } from './parseConnectorSettings.ts';
 import { assertJsonValue } from '#pipeline/cursor/assertJsonValue.ts';
 import type { JsonValue } from '#pipeline/cursor/datasetRunRef.ts';
@@ -103,6 +103,17 @@ export abstract class Connector<C, E, S> {
     return parseConnectorSettings(this.kind, ref, this.configSchema, this.extractSchema);
   }
 
+  /**
+   * "Nothing new" ends the run without bronze and silver, so it must not drop records already in raw: a run whose
+   * parts were written (by this call, an earlier chunk, or an attempt that failed) and that then finds nothing — the
+   * source or file went away between attempts — fails instead of succeeding without them.
+   */
+  private async assertNothingWritten(request: ExtractRequest, label: string, raw: RawStore): Promise<void> {
+    const parts = await raw.listPartKeys(request.run);
+    if (parts.length === 0) return;
+    throw new ConflictError('extract.unchanged_with_parts', `${label}: run ${request.run.runId} found nothing to import, but raw already holds ${parts.length} part(s) it wrote before (${parts[0]}${parts.length > 1 ? ', …' : ''}); their source went away between attempts, so they can be neither merged as a whole nor dropped silently. The run fails; put the source's data back (for files: drop the export again) and start a new run.`, { context: { source: request.ref.source.source, dataset: request.ref.dataset.name, run_id: request.run.runId, parts: parts.length } });
+  }
+
   /** Extracts pages into the raw store until the dataset is complete or the deadline comes near. */
   async extract(request: ExtractRequest, context: ConnectorContext): Promise<ExtractResult> {
     const { ref, run, deadline } = request;
@@ -164,6 +175,7 @@ export abstract class Connector<C, E, S> {
       }
       if (next.done === true) {
         const finish = next.value;
+        if (finish.unchanged === true) await this.assertNothingWritten(request, label, context.raw);
         await context.raw.writeManifest(run, true);
         if (finish.cursor !== undefined) assertJsonValue(finish.cursor, `${label}: the cursor`);
         context.logger.info('extract.done', { source: ref.source.source, dataset: ref.dataset.name, run_id: run.runId, pages, records, unchanged: finish.unchanged === true });

@@ -6,6 +6,7 @@ import { readObjectFrom, type ObjectStore } from '#platform/raw/objectStore.ts';
 import { openObjectStore } from '#platform/raw/openObjectStore.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
 import type { FilesConfig, FilesExtract } from './filesSettings.ts';
+import { fingerprintBytes } from './streamCsvFile.ts';
 
 /**
  * Where the files connector finds exports and puts them after import: two object stores, a local folder
@@ -60,21 +61,59 @@ export async function listInbox(store: ObjectStore, prefix: string, matches: (na
   });
 }
 
-/** Moves an object (whose bytes the caller holds) from the inbox to `<archivePrefix><name>`; returns the new key. */
-export async function archiveObject(stores: FilesStores, key: string, bytes: Buffer, archivePrefix: string): Promise<string> {
-  const target = `${archivePrefix}${path.posix.basename(key)}`;
-  await stores.archive.put(target, bytes);
-  await stores.inbox.delete([key]);
-  return target;
+/** The archive folders of a run: imported files, files whose content was imported already, files that could not be read. */
+export type ArchiveFolder = 'imported' | 'duplicates' | 'rejected';
+
+/** `<archive><run>/`, `<archive>duplicates/<run>/` or `<archive>rejected/<run>/`. */
+export function runArchivePrefix(archive: string, runId: string, folder: ArchiveFolder): string {
+  return folder === 'imported' ? `${archive}${runId}/` : `${archive}${folder}/${runId}/`;
 }
 
+/** Where one of a run's files is now: in the inbox, or in one of the run's archive folders. */
+export type FileAt = {
+  readonly store: ObjectStore;
+  readonly key: string;
+  /** The run's archive folder it is in; undefined while it is in the inbox. */
+  readonly archived: ArchiveFolder | undefined;
+};
+
 /**
- * Moves an object from the inbox to `<archivePrefix><name>` without holding it: copied in ranges into the archive
- * (a multipart upload on S3), then deleted from the inbox; returns the new key.
+ * The files earlier attempts of a run moved to its archive folders, by name. An attempt that failed after such a
+ * move is retried from its checkpoint, which may still point at the file: the retry reads it from there.
  */
-export async function archiveStreamed(stores: FilesStores, key: string, archivePrefix: string): Promise<string> {
-  const target = `${archivePrefix}${path.posix.basename(key)}`;
-  await stores.archive.putStream(target, readObjectFrom(stores.inbox, key));
-  await stores.inbox.delete([key]);
+export async function listRunArchive(stores: FilesStores, archive: string, runId: string): Promise<ReadonlyMap<string, FileAt>> {
+  const found = new Map<string, FileAt>();
+  // rejected first, imported last: a name in two folders (never by the connector's own moves) is read as imported
+  for (const folder of ['rejected', 'duplicates', 'imported'] as const) {
+    const prefix = runArchivePrefix(archive, runId, folder);
+    for (const key of await stores.archive.list(prefix)) {
+      const name = key.slice(prefix.length);
+      if (!name.includes('/')) found.set(name, { store: stores.archive, key, archived: folder });
+    }
+  }
+  return found;
+}
+
+/** The file a move is about: its key as the run listed it in the inbox, its size and content hash, and its bytes when the caller holds them. */
+export type MovedFile = { readonly listedAs: string; readonly size: number; readonly sha256: string; readonly bytes?: Buffer };
+
+/**
+ * Moves a file to the run's archive folder at `prefix` and returns its key there: written to the archive (from
+ * `bytes` when the caller holds them, else copied in ranges — a multipart upload on S3), then deleted where it was.
+ * A file already there (moved by an earlier attempt of the run) stays; when that attempt failed between the copy
+ * and the delete, the copy it left in the inbox is deleted now — if it is the same file (size and hash).
+ */
+export async function moveToArchive(stores: FilesStores, at: FileAt, prefix: string, file: MovedFile): Promise<string> {
+  const target = `${prefix}${path.posix.basename(at.key)}`;
+  if (at.archived !== undefined && at.key === target) {
+    const left = await stores.inbox.head(file.listedAs);
+    if (left !== undefined && left.bytes === file.size && (await fingerprintBytes((start) => readObjectFrom(stores.inbox, file.listedAs, start))).sha256 === file.sha256) {
+      await stores.inbox.delete([file.listedAs]);
+    }
+    return target;
+  }
+  if (file.bytes === undefined) await stores.archive.putStream(target, readObjectFrom(at.store, at.key));
+  else await stores.archive.put(target, file.bytes);
+  await at.store.delete([at.key]);
   return target;
 }

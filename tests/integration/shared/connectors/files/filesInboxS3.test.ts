@@ -168,4 +168,41 @@ inbox('a CSV rewritten in the bucket while it is imported stops the run with a c
   await context.stores.inbox.delete(['bank/transactions/transactions-moving.csv']);
 });
 
+inbox('an attempt that dies right after moving a file to the archive in the bucket is retried from its checkpoint in the middle of the file: it reads the archive copy', async (context) => {
+  const transactions = context.bank.datasets.find((candidate) => candidate.name === 'transactions')!;
+  const ref = { source: context.bank, dataset: { ...transactions, extract: { ...transactions.extract, batch_size: 4 } } };
+  const sample = await readFile(path.join(SAMPLES, 'snapshot-1', 'transactions.csv'));
+  await context.stores.inbox.put('bank/transactions/transactions-retried.csv', sample);
+  const run = await startRun(context, ref);
+  const connector = new FilesConnector();
+  const raw = context.harness.raw;
+  const slowRaw = { ...raw, writePart: async (...args: Parameters<typeof raw.writePart>) => {
+    context.harness.clock.advance(3000);
+    return raw.writePart(...args);
+  } };
+  const chunk = (checkpoint: unknown, files: FilesStores) => connector.extract({ ref, run, checkpoint, deadline: context.harness.clock.now() + 5000 }, { ...context.harness.context, raw: slowRaw, files });
+  // every chunk's first attempt dies right after a move out of the inbox (Postgres gone before its outcome is
+  // recorded); the retry starts from the same checkpoint, in the middle of the file
+  let died = 0;
+  const dying = { ...context.stores, inbox: { ...context.stores.inbox, delete: async (keys: readonly string[]) => {
+    await context.stores.inbox.delete(keys);
+    died += 1;
+    throw new Error('attempt died after the move');
+  } } };
+  let checkpoint: unknown;
+  let result = await chunk(undefined, context.stores);
+  assert.is(result.done, false, 'the first chunk stops in the middle of the file');
+  for (let n = 0; n < 20 && !result.done; n += 1) {
+    checkpoint = superjson.parse(superjson.stringify(result.checkpoint));
+    result = await chunk(checkpoint, dying).catch(() => chunk(checkpoint, context.stores));
+  }
+  assert.is(died, 1, 'one attempt died after the move');
+  assert.is(result.done, true);
+  assert.equal(result.detail.imported, ['transactions-retried.csv']);
+  const ids = ((await recordsOf(raw, run)).records as { id: string }[]).map((record) => record.id);
+  assert.equal(ids, sample.toString().trim().split('\n').slice(1).map((line) => line.split(',')[0]));
+  assert.equal(await context.stores.archive.get(`bank/transactions/${run.runId}/transactions-retried.csv`), sample);
+  assert.equal(await context.stores.inbox.list('bank/transactions/'), []);
+});
+
 inbox.run();
