@@ -174,9 +174,7 @@ async function main(): Promise<void> {
         DP_RAW_STORE_URL: pathToFileURL(path.join(dir, 'raw')).href,
         DP_DATA_DIR: dir,
         DP_LOG_LEVEL: 'warn',
-        // In a container Node sizes its heap from the memory limit; here the machine's memory would let the
-        // heap grow lazily far past it. Half of the smallest limit in stack.yml (256Mi) holds every function to it.
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=128`.trim(),
+        // Each function's heap settings come from stack.yml (NODE_OPTIONS), as in its container.
       },
       log: quiet,
       output: (fn, line) => {
