@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 
 import { ValidationError } from '#platform/errors.ts';
 import { canonicalJson } from '#pipeline/records/canonicalJson.ts';
@@ -8,7 +8,7 @@ import { hash128, hexToUuid } from '#pipeline/records/hash128.ts';
 import { resolveDatasetColumns } from '#pipeline/records/resolveDatasetColumns.ts';
 import type { Logger } from '#platform/log.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
-import { translateMongoError } from '#platform/mongo/createMongoClient.ts';
+import { mongoDriver, translateMongoError } from '#platform/mongo/createMongoClient.ts';
 import type { RawPartInfo, RawStore } from '#platform/raw/rawStore.ts';
 import { toBronzeDocument } from './bronzeDocument.ts';
 import { bronzeFiles } from './bronzeFiles.ts';
@@ -100,7 +100,7 @@ async function insertNew(collection: Collection<Document>, documents: readonly D
     const result = await collection.insertMany([...documents], { ordered: false });
     return result.insertedCount;
   } catch (error) {
-    if (error instanceof MongoBulkWriteError) {
+    if (error instanceof mongoDriver().MongoBulkWriteError) {
       const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       if (errors.every((writeError) => writeError.code === 11000)) return error.result.insertedCount;
     }

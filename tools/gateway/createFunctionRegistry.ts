@@ -1,10 +1,12 @@
 import path from 'node:path';
 
 import { processEnvironment, type Env } from '#platform/env.ts';
+import { ConfigError } from '#platform/errors.ts';
 import type { Logger } from '#platform/log.ts';
 import { invokeFunction, FunctionTimeoutError, type FunctionReply } from './invokeFunction.ts';
 import type { LoadedStack } from './loadStack.ts';
 import type { StackFunction } from './parseStack.ts';
+import { parseNodeFprocess } from './parseNodeFprocess.ts';
 import { startFunctionProcess, type FunctionProcess } from './startFunctionProcess.ts';
 import { callTimeoutMs, readExecTimeoutMs, watchdogTimeoutHeaders } from './watchdogTimeout.ts';
 
@@ -91,8 +93,12 @@ export async function createFunctionRegistry(options: CreateFunctionRegistryOpti
     const existing = starting.get(name);
     if (existing !== undefined) return existing;
     const definition = options.loaded.stack.functions[name]!;
+    // The container runs the function's fprocess (of-watchdog); its Node options apply here too.
+    const nodeOptions = parseNodeFprocess(definition.fprocess);
+    if (typeof nodeOptions === 'string') return Promise.reject(new ConfigError('gateway.bad_fprocess', `functions.${name}.${nodeOptions}`, { context: { function: name } }));
     const promise = startFunctionProcess({
       name,
+      nodeOptions,
       handlerPath: path.resolve(options.loaded.dir, definition.handler ?? `./functions/${name}`, 'handler.ts'),
       env: environmentOf(name, definition, options),
       output: options.output,

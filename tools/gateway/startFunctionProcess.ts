@@ -34,6 +34,8 @@ export type StartFunctionProcessOptions = {
   readonly startTimeoutMs?: number;
   /** Server entrypoint. Default: the node24-ts template's index.ts. */
   readonly entrypoint?: string;
+  /** Node options, as the function's `fprocess` gives them (parseNodeFprocess). Default: none. */
+  readonly nodeOptions?: readonly string[];
 };
 
 /**
@@ -46,7 +48,7 @@ export async function startFunctionProcess(options: StartFunctionProcessOptions)
   const entrypoint = options.entrypoint ?? TEMPLATE_ENTRYPOINT;
   const child: ChildProcess = fork(entrypoint, [], {
     cwd: projectRoot,
-    execArgv: [],
+    execArgv: [...(options.nodeOptions ?? [])],
     env: { ...options.env, DP_FUNCTION_HANDLER: options.handlerPath, DP_FUNCTION_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isPlatformError } from '#platform/errors.ts';
 import { SECRET_NAME_PATTERN } from '#metadata/schema.ts';
 import { parseDuration } from './parseDuration.ts';
+import { parseNodeFprocess } from './parseNodeFprocess.ts';
 import { parseSchedule } from '#platform/cron/parseSchedule.ts';
 import type { Stack } from './parseStack.ts';
 
@@ -28,7 +29,7 @@ export type ValidateStackOptions = {
  * problem found (empty when the stack is fine): provider `openfaas`; at most 15 functions; each
  * function's `lang` is a template in template/ and its `handler` folder exists with a handler.ts;
  * secrets are names; `configuration.copy` brings shared/ and the package files; memory limits are
- * set; watchdog timeouts stay within 60 s with exec_timeout below write_timeout; cron annotations
+ * set; a node24-ts `fprocess` is `node [--option …] index.ts`; watchdog timeouts stay within 60 s with exec_timeout below write_timeout; cron annotations
  * pair `topic: cron-function` with a schedule the cron-connector accepts.
  */
 export function validateStack(stack: Stack, options: ValidateStackOptions): string[] {
@@ -81,6 +82,8 @@ export function validateStack(stack: Stack, options: ValidateStackOptions): stri
         problems.push(`${at}.secrets[${index}] is not a secret name faas-cli accepts (lower-case letters, digits, - and ., e.g. github-token); list names created with faas-cli secret create, never values.`);
       }
     });
+    const nodeOptions = fn.lang === 'node24-ts' ? parseNodeFprocess(fn.fprocess) : [];
+    if (typeof nodeOptions === 'string') problems.push(`${at}.${nodeOptions}`);
     if (checkBuild && fn.limits?.memory === undefined) {
       problems.push(`${at}.limits.memory is missing; faasd runs every function on one machine, so cap each one.`);
     }

@@ -1,4 +1,3 @@
-import { MongoError } from 'mongodb';
 import pg from 'pg';
 import { SlonikError } from 'slonik';
 import { z } from 'zod';
@@ -6,7 +5,7 @@ import { z } from 'zod';
 import type { FunctionErrorBody } from '#template/functionContract.ts';
 import { translateDatabaseError } from '../db/translateDatabaseError.ts';
 import { PlatformError, TransientError } from '../errors.ts';
-import { translateMongoError } from '../mongo/createMongoClient.ts';
+import { isMongoDriverError, translateMongoError } from '../mongo/createMongoClient.ts';
 import { redact } from '../redact.ts';
 import { formatIssues } from './parseInput.ts';
 
@@ -45,7 +44,7 @@ function toKnownError(error: unknown): PlatformError {
   if (isDatabaseError(error)) {
     return translateDatabaseError(error);
   }
-  if (error instanceof MongoError) {
+  if (isMongoDriverError(error)) {
     return translateMongoError(error);
   }
   if (error instanceof z.ZodError) {

@@ -1,4 +1,4 @@
-import { InfisicalSDK } from '@infisical/sdk';
+import type { InfisicalSDK } from '@infisical/sdk';
 
 import { ConfigError, TransientError } from '../errors.ts';
 import { registerSecretValue } from '../redact.ts';
@@ -43,6 +43,8 @@ export function createInfisicalSecretStore(options: InfisicalSecretStoreOptions)
     if (session !== undefined && now() - session.at < loginTtlMs) return session.sdk;
     const credentials = await options.credentials();
     registerSecretValue(credentials.clientSecret);
+    // Loaded on first use: about 25 MB of memory that a function whose secrets are files never needs.
+    const { InfisicalSDK } = await import('@infisical/sdk');
     const sdk = new InfisicalSDK({ siteUrl: options.siteUrl });
     try {
       await sdk.auth().universalAuth.login({ clientId: credentials.clientId, clientSecret: credentials.clientSecret });

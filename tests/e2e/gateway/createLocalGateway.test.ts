@@ -131,6 +131,12 @@ gateway('an async body over 1 MB is refused with 413, as NATS would refuse it on
   assert.is(response.status, 413);
 });
 
+gateway('a function runs with the Node options of its fprocess, as of-watchdog runs it in the container', async ({ gateway: g }) => {
+  const response = await fetch(`${g.url}/function/echo/process`);
+  assert.is(response.status, 200);
+  assert.equal(((await response.json()) as { execArgv: string[] }).execArgv, ['--stack-trace-limit=7']);
+});
+
 gateway('/system routes need basic auth; with it, /system/functions lists names and annotations', async ({ gateway: g }) => {
   const anonymous = await fetch(`${g.url}/system/functions`);
   assert.is(anonymous.status, 401);

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 
 import { ConfigError } from '#platform/errors.ts';
 import { parseStack, type Stack } from '#tools/gateway/parseStack.ts';
+import { parseNodeFprocess } from '#tools/gateway/parseNodeFprocess.ts';
 import { validateStack } from '#tools/gateway/validateStack.ts';
 
 /** A folder with template/node24-ts, functions/<name>/handler.ts, shared/ and the package files. */
@@ -94,6 +95,28 @@ test('exec_timeout must stay below write_timeout; configuration.copy must bring 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a node24-ts fprocess is the template entrypoint with Node options before it', () => {
+  const dir = project(['alpha', 'beta', 'gamma']);
+  try {
+    const text = stackText(`${fn('alpha', '    fprocess: node --liftoff-only --stack-trace-limit=20 index.ts\n')}${fn('beta', '    fprocess: node server.js\n')}${fn('gamma', '    fprocess: node index.ts; rm -rf /\n')}`);
+    const problems = check(dir, text);
+    assert.is(problems.length, 2, problems.join('\n'));
+    assert.match(problems[0] ?? '', /^functions\.beta\.fprocess is "node server\.js"; .*node \[--option …\] index\.ts/);
+    assert.match(problems[1] ?? '', /^functions\.gamma\.fprocess/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('parseNodeFprocess gives the Node options of an fprocess, none without one', () => {
+  assert.equal(parseNodeFprocess(undefined), []);
+  assert.equal(parseNodeFprocess('node index.ts'), []);
+  assert.equal(parseNodeFprocess('  node   --liftoff-only --max-semi-space-size=8 index.ts '), ['--liftoff-only', '--max-semi-space-size=8']);
+  assert.type(parseNodeFprocess('node --liftoff-only other.ts'), 'string');
+  assert.type(parseNodeFprocess('bun index.ts'), 'string');
+  assert.type(parseNodeFprocess('node -e x index.ts'), 'string');
 });
 
 test('the schema catches misspelt keys and bad names with the path, and YAML merge keys are honoured', () => {
