@@ -191,7 +191,12 @@ function stepLine(detail: RunDetail): string {
 /** The orchestrator's JSON log lines, as `faas-cli logs orchestrator` shows them. */
 function orchestratorEvents(context: Context): Array<Record<string, unknown>> {
   const logs = must(context.kit.faasCli(['logs', 'orchestrator', '--tail=false', '--since=30m']), 'faas-cli logs orchestrator');
-  return logs.split('\n').map((line) => line.slice(line.indexOf('{'))).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return jsonLines(logs.split('\n'));
+}
+
+/** The JSON event lines among a function's output lines (of-watchdog's own lines are plain text). */
+function jsonLines(lines: readonly string[]): Array<Record<string, unknown>> {
+  return lines.map((line) => line.slice(line.indexOf('{'))).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 faasd.before(async (context) => {
@@ -338,7 +343,8 @@ faasd('a webhook with a bad signature is refused; a signed one starts a run, who
   assert.ok(context.api.requests() >= 2, 'the API saw the hung request and the retry');
   const restLogs = must(context.kit.faasCli(['logs', 'rest', '--tail=false', '--since=30m']), 'faas-cli logs rest');
   assert.match(restLogs, 'Upstream HTTP killed due to exec_timeout: 5s', 'of-watchdog cut the first attempt');
-  const events = orchestratorEvents(context).filter((line) => line.run_id === run!.run.run_id && line.step === 'extract');
+  // From the orchestrator's journal (journalctl -t openfaas-fn:orchestrator on a real faasd).
+  const events = jsonLines(journal(context.kit, 'openfaas-fn:orchestrator')).filter((line) => line.run_id === run!.run.run_id && line.step === 'extract');
   assert.ok(events.some((line) => line.event === 'step.retry_scheduled' && line.code === 'step.timeout' && line.attempt === 1), 'the callback of the cut attempt (504) scheduled a retry');
   assert.ok(events.some((line) => line.event === 'tick.retried' && line.next_attempt === 2), 'the tick sent the second attempt');
 });
