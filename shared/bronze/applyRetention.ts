@@ -22,11 +22,11 @@ export type RetentionResult = {
  * Applies a dataset's `retention`: raw runs that started on days wholly before now − `raw_days` are deleted,
  * then the part files of runs older than `raw_compress_days` are gzipped (readers see them as before; a pass
  * stops compressing at `deadline`, the next one goes on), and bronze documents loaded before now −
- * `bronze_days` are deleted in index-served batches, none started after `deadline` (what is left goes after the
- * next load: `complete: false`). Silver and gold are never touched: the history lives there. A dataset without
+ * `bronze_days` are deleted raw file by raw file with filters the store serves without reading the collection
+ * (`deleteBronzeBefore`), none started after `deadline` (what is left goes after the next load: `complete: false`). Silver and gold are never touched: the history lives there. A dataset without
  * retention keeps everything. Ends by measuring the dataset's raw files.
  */
-export async function applyRetention(options: { readonly rawStore: RawStore; readonly db: Db; readonly dataset: DatasetRef; readonly now: Date; readonly deadline?: number; readonly batchSize?: number }): Promise<RetentionResult> {
+export async function applyRetention(options: { readonly rawStore: RawStore; readonly db: Db; readonly dataset: DatasetRef; readonly now: Date; readonly deadline?: number }): Promise<RetentionResult> {
   const { source, dataset } = options.dataset;
   const retention = dataset.retention;
   const before = (days: number): Date => new Date(options.now.getTime() - days * DAY_MS);
@@ -44,7 +44,6 @@ export async function applyRetention(options: { readonly rawStore: RawStore; rea
           dataset: dataset.name,
           before: before(retention.bronze_days),
           ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         });
   return { rawRuns, rawCompressed: compressed.files, bronzeDocuments: bronze.documents, rawUsage: await options.rawStore.measure(source.source, dataset.name), complete: bronze.complete };
 }

@@ -99,7 +99,9 @@ export type MovedFile = { readonly listedAs: string; readonly size: number; read
 
 /**
  * Moves a file to the run's archive folder at `prefix` and returns its key there: written to the archive (from
- * `bytes` when the caller holds them, else copied in ranges — a multipart upload on S3), then deleted where it was.
+ * `bytes` when the caller holds them, else copied inside the storage when it can — a file copy, a server-side
+ * CopyObject — or in ranges, a multipart upload on S3), then deleted where it was. A large export never passes
+ * through the function at its last chunk: a streamed copy of a gigabyte took memory and time the chunk did not have.
  * A file already there (moved by an earlier attempt of the run) stays; when that attempt failed between the copy
  * and the delete, the copy it left in the inbox is deleted now — if it is the same file (size and hash).
  */
@@ -112,8 +114,8 @@ export async function moveToArchive(stores: FilesStores, at: FileAt, prefix: str
     }
     return target;
   }
-  if (file.bytes === undefined) await stores.archive.putStream(target, readObjectFrom(at.store, at.key));
-  else await stores.archive.put(target, file.bytes);
+  if (file.bytes !== undefined) await stores.archive.put(target, file.bytes);
+  else if ((await stores.archive.copyFrom?.(at.store.location, at.key, target)) !== true) await stores.archive.putStream(target, readObjectFrom(at.store, at.key));
   await at.store.delete([at.key]);
   return target;
 }

@@ -49,7 +49,7 @@ export type NumberedCsvRow = { readonly record: readonly string[]; readonly raw:
  * text of each record, so quoted fields may span lines); empty lines are left out. An unclosed quote refuses the file.
  */
 export function parseCsvRows(text: string, file: string, options: Pick<CsvOptions, 'delimiter' | 'quote'>, at: { readonly bom: boolean; readonly fromLine: number; readonly firstLine: number }): NumberedCsvRow[] {
-  let rows: { record: string[]; info: { lines: number }; raw: string }[];
+  let rows: { record: string[]; raw: string }[];
   try {
     rows = parse(text, {
       bom: at.bom,
@@ -58,9 +58,8 @@ export function parseCsvRows(text: string, file: string, options: Pick<CsvOption
       relax_column_count: true,
       relax_quotes: true,
       from_line: at.fromLine,
-      info: true,
       raw: true,
-    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+    }) as unknown as { record: string[]; raw: string }[];
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -71,9 +70,23 @@ export function parseCsvRows(text: string, file: string, options: Pick<CsvOption
   let line = at.firstLine;
   return rows.map((row) => {
     const start = line;
-    line += row.raw.match(/\r\n|\n|\r/g)?.length ?? 0;
+    line += countLineBreaks(row.raw);
     return { record: row.record, raw: row.raw, line: start };
   }).filter((row) => !(row.record.length === 1 && row.record[0] === ''));
+}
+
+/** Line breaks in a record's raw text (`\r\n`, `\n` or a lone `\r` each count one), without a match array per record. */
+function countLineBreaks(raw: string): number {
+  let count = 0;
+  for (let index = 0; index < raw.length; index += 1) {
+    const code = raw.charCodeAt(index);
+    if (code === 0x0a) count += 1;
+    else if (code === 0x0d) {
+      count += 1;
+      if (raw.charCodeAt(index + 1) === 0x0a) index += 1;
+    }
+  }
+  return count;
 }
 
 /** Refuses a header with an empty or repeated name, or without a column the metadata reads (checkCsvHeader). */

@@ -1,19 +1,19 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { ValidationError } from '../errors.ts';
-import type { ObjectStore } from './objectStore.ts';
+import { objectGone, type ObjectStore } from './objectStore.ts';
 
 /** An object store in a local folder: keys are relative paths, writes go through a rename. */
 export function createFolderObjectStore(root: string): ObjectStore {
   const base = path.resolve(root);
-  const fileOf = (key: string): string => {
-    const resolved = path.resolve(base, key);
-    if (!resolved.startsWith(base + path.sep)) {
+  const fileOf = (key: string, root = base): string => {
+    const resolved = path.resolve(root, key);
+    if (!resolved.startsWith(root + path.sep)) {
       throw new ValidationError('raw.bad_key', `Raw key ${JSON.stringify(key)} points outside the raw store.`);
     }
     return resolved;
@@ -68,6 +68,25 @@ export function createFolderObjectStore(root: string): ObjectStore {
       } finally {
         await rm(temporary, { force: true });
       }
+    },
+
+    // A file copy (copy_file_range: the kernel copies, the process holds none of it), then a rename.
+    copyFrom: async (sourceLocation, sourceKey, key) => {
+      if (!sourceLocation.startsWith('file:')) return false;
+      const source = fileOf(sourceKey, path.resolve(fileURLToPath(sourceLocation)));
+      const file = fileOf(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await copyFile(source, temporary);
+        await rename(temporary, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (error as NodeJS.ErrnoException).path === source) throw objectGone(pathToFileURL(source).toString(), sourceKey);
+        throw error;
+      } finally {
+        await rm(temporary, { force: true });
+      }
+      return true;
     },
 
     head: async (key) => {

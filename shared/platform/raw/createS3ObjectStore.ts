@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
 
 import { PlatformError, TransientError } from '../errors.ts';
-import type { ObjectStore } from './objectStore.ts';
+import { objectGone, type ObjectStore } from './objectStore.ts';
 import { readS3ErrorCode, readS3ListPage, readS3UploadId } from './readS3Xml.ts';
 
 export type S3ObjectStoreOptions = {
@@ -137,8 +137,29 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     }
   };
 
+  /**
+   * CopyObject: the server copies the object, none of it passes through the process. The source is an `s3://` location
+   * on this store's endpoint (the platform has one, DP_S3_ENDPOINT); an object S3 will not copy in one request (over
+   * 5 GiB) resolves false, so the caller streams it.
+   */
+  const copyFrom = async (sourceLocation: string, sourceKey: string, key: string): Promise<boolean> => {
+    const source = /^s3:\/\/([^/]+)\/(.*)$/.exec(sourceLocation);
+    if (source === null) return false;
+    const [, bucket = '', sourcePrefix = ''] = source;
+    const response = await request('PUT', key, {}, undefined, { 'x-amz-copy-source': `/${encode(bucket, false)}/${encode(sourcePrefix + sourceKey, true)}` });
+    const answer = await response.text();
+    const code = readS3ErrorCode(answer);
+    if (code === 'NoSuchKey') throw objectGone(`${sourceLocation}${sourceKey}`, sourceKey);
+    if (code === 'InvalidRequest' || code === 'EntityTooLarge') return false;
+    // S3 can answer 200 and put the error in the body
+    if (!response.ok || code !== undefined) return fail(new Response(answer, { status: response.ok ? 500 : response.status }), `CopyObject ${sourceLocation}${sourceKey} to ${key}`);
+    return true;
+  };
+
   return {
     location: `s3://${options.bucket}/${prefix}`,
+
+    copyFrom,
 
     head: async (key) => {
       const response = await request('HEAD', key, {});

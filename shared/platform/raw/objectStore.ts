@@ -27,6 +27,13 @@ export type ObjectStore = {
   readonly getRange: (key: string, start: number, length: number) => Promise<Buffer | undefined>;
   /** Writes the object from a stream of chunks, holding a bounded part of it in memory; readers never see a partial object. */
   readonly putStream: (key: string, chunks: AsyncIterable<Buffer>) => Promise<void>;
+  /**
+   * Copies object `sourceKey` of the store at `sourceLocation` (another store's `location`) to `key` inside the
+   * storage — a file copy between local folders, a server-side CopyObject within the S3 endpoint — so a large object
+   * never passes through the process; readers never see a partial object. Resolves false when this store cannot
+   * reach that location (the caller then streams it: `putStream` of `readObjectFrom`).
+   */
+  readonly copyFrom?: (sourceLocation: string, sourceKey: string, key: string) => Promise<boolean>;
 };
 
 /** What `head` tells of an object: its size, and a version that changes when it is rewritten (mtime, ETag). */
@@ -43,13 +50,16 @@ export async function* readObjectFrom(store: ObjectStore, key: string, start = 0
   let position = start;
   for (;;) {
     const bytes = await store.getRange(key, position, rangeBytes);
-    if (bytes === undefined) {
-      throw new TransientError('raw.object_gone', `${objectLocation(store, key)} disappeared while it was being read at byte ${position}; the next attempt starts again from what it finds.`, { context: { key, offset: position } });
-    }
+    if (bytes === undefined) throw objectGone(objectLocation(store, key), key, position);
     if (bytes.length > 0) yield bytes;
     if (bytes.length < rangeBytes) return;
     position += bytes.length;
   }
+}
+
+/** The error for an object that disappeared while it was read or copied: the caller's next attempt sees it gone. */
+export function objectGone(location: string, key: string, offset = 0): TransientError {
+  return new TransientError('raw.object_gone', `${location} disappeared while it was being read at byte ${offset}; the next attempt starts again from what it finds.`, { context: { key, offset } });
 }
 
 /** Where a key of a store is, for messages: `s3://bucket/prefix/key`, `file:///folder/key`. */

@@ -55,6 +55,15 @@ async function loadWith(context: Context, what: string, inject: (world: FaultWor
   assert.is(items, snapshot.size, `${what}: gold counts what silver holds`);
 }
 
+/** Polls `condition` every 15 ms for at most `timeoutMs`; resolves to whether it came true. */
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  return condition();
+}
+
 /** Kills a function's process (SIGKILL) as soon as `step` is at work. */
 const killDuring = (functionName: string, step: string, kind: 'dataset' | 'gold' = 'dataset') => async (world: FaultWorld): Promise<boolean> => {
   const atWork = await waitForStepAtWork(world.db, step, kind);
@@ -85,8 +94,9 @@ faults('callbacks dropped: the tick acts on what the steps recorded', (context) 
       dropped += 1;
       return dropped <= 3;
     };
-    await waitForStepAtWork(world.db, 'silver', 'dataset');
-    return true;
+    // The first dropped callback stalls the run until a tick (settle calls it), so wait for that drop, not for a
+    // later step: one that cannot start before the tick (waiting for it only spent its 60 s timeout).
+    return waitFor(() => dropped >= 1);
   }).finally(() => {
     context.world.proxy.dropCallback = undefined;
   }));

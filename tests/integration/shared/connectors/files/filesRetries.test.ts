@@ -83,6 +83,14 @@ function crashingStores(stores: FilesStores, move: number, point: CrashPoint): {
       if (moves === move && point === 'before-copy') crash();
       await stores.archive.putStream(key, chunks);
     },
+    // a copy inside the storage (folder to folder) is the move's copy too; one it cannot do falls back to putStream
+    copyFrom: async (sourceLocation, sourceKey, key) => {
+      moves += 1;
+      if (moves === move && point === 'before-copy') crash();
+      const copied = (await stores.archive.copyFrom?.(sourceLocation, sourceKey, key)) === true;
+      if (!copied) moves -= 1;
+      return copied;
+    },
   };
   const inbox: ObjectStore = {
     ...stores.inbox,

@@ -63,6 +63,38 @@ pool('pg errors are translated once, with a stable code and the constraint', asy
   }
 });
 
+pool('a lock timeout and a lost connection are retryable; a query error is not', async ({ db }) => {
+  await db.pool.query(sql.unsafe`CREATE TABLE platform.locked (id int)`);
+  // another session holds the table's lock while this one waits at most 50 ms for it
+  await db.pool.transaction(async (holder) => {
+    await holder.query(sql.unsafe`LOCK TABLE platform.locked IN ACCESS EXCLUSIVE MODE`);
+    try {
+      await db.pool.transaction(async (waiter) => {
+        await waiter.query(sql.unsafe`SET LOCAL lock_timeout = '50ms'`);
+        await waiter.query(sql.unsafe`SELECT * FROM platform.locked`);
+      });
+      assert.unreachable('the lock wait should time out');
+    } catch (error) {
+      assert.is((error as DatabaseError).context.sqlState, '55P03');
+      assert.is((error as DatabaseError).retryable, true, 'a lock timeout: a new attempt can succeed');
+    }
+  });
+  // the server ends this session, as when Postgres restarts under a step
+  try {
+    await db.pool.connect(async (connection) => connection.query(sql.unsafe`SELECT pg_terminate_backend(pg_backend_pid())`));
+    assert.unreachable('the session should be gone');
+  } catch (error) {
+    assert.is((error as DatabaseError).retryable, true, `a lost connection: ${(error as DatabaseError).code}`);
+  }
+  assert.is(await db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT 1 AS n`), 1, 'the pool goes on with a new connection');
+  try {
+    await db.pool.query(sql.unsafe`SELECT 1/0`);
+    assert.unreachable('division by zero');
+  } catch (error) {
+    assert.is((error as DatabaseError).retryable, false);
+  }
+});
+
 pool('row-count errors of one()/many() translate to their own codes', async ({ db }) => {
   try {
     await db.pool.one(sql.unsafe`SELECT 1 WHERE false`);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -141,6 +142,42 @@ s3('the folder driver answers the same large-object calls', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dp-folder-store-'));
   try {
     await largeObjects(createFolderObjectStore(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** copyFrom between two stores of one kind (an inbox and an archive): a copy inside the storage, or false for a store it cannot reach. */
+async function copiesInside(inbox: ObjectStore, archive: ObjectStore, unreachable: string): Promise<void> {
+  const body = Buffer.alloc(9 * 1024 * 1024 + 3);
+  for (let index = 0; index < body.length; index += 1) body[index] = (index * 7 + (index >> 11)) & 0xff;
+  await inbox.put('bank/export.csv', body);
+  assert.is(await archive.copyFrom?.(inbox.location, 'bank/export.csv', 'bank/run-1/export.csv'), true);
+  assert.ok((await archive.get('bank/run-1/export.csv'))?.equals(body), 'byte for byte');
+  assert.is((await inbox.head('bank/export.csv'))?.bytes, body.length, 'a copy: the source stays');
+  try {
+    await archive.copyFrom?.(inbox.location, 'bank/gone.csv', 'bank/run-1/gone.csv');
+    assert.unreachable('a missing source is an error');
+  } catch (error) {
+    assert.is((error as PlatformError).code, 'raw.object_gone');
+    assert.is((error as PlatformError).retryable, true);
+  }
+  assert.is(await archive.head('bank/run-1/gone.csv'), undefined);
+  assert.is(await archive.copyFrom?.(unreachable, 'bank/export.csv', 'bank/run-2/export.csv'), false);
+  assert.is(await archive.head('bank/run-2/export.csv'), undefined);
+  assert.equal(await archive.list('bank/'), ['bank/run-1/export.csv']);
+}
+
+s3('an object is copied from another prefix of the endpoint by CopyObject, none of it through the process', async ({ server }) => {
+  const inbox = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'copy/inbox', ...credentials });
+  const archive = createS3ObjectStore({ endpoint: server.endpoint, bucket: 'raw', prefix: 'copy/archive', ...credentials });
+  await copiesInside(inbox, archive, pathToFileURL(os.tmpdir()).toString());
+});
+
+s3('the folder driver copies a file of another folder with a file copy; an s3:// location it cannot reach', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dp-folder-copy-'));
+  try {
+    await copiesInside(createFolderObjectStore(path.join(dir, 'inbox')), createFolderObjectStore(path.join(dir, 'archive')), 's3://raw/copy/inbox/');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
