@@ -63,6 +63,19 @@ restarts.after(async (context) => {
   await rm(context.pgDir, { recursive: true, force: true });
 });
 
+/**
+ * Waits until `step` is at work, calling the reconcile tick every 10 s as its cron would: after the previous
+ * test's restart, a function's first attempt may fail on a connection the restart ended, and only the tick
+ * sends that attempt again.
+ */
+async function waitUntilAtWork(world: FaultWorld, step: string): Promise<boolean> {
+  for (let round = 0; round < 15; round += 1) {
+    if ((await waitForStepAtWork(world.db, step, 'dataset', 10_000)) !== undefined) return true;
+    await fetch(`${world.gateway.url}/function/orchestrator/tick`, { method: 'POST' }).catch(() => undefined);
+  }
+  return false;
+}
+
 /** Loads the next snapshot, restarting a store while `step` is at work; then every run finishes and silver is right. */
 async function loadWhileRestarting(context: Context, what: string, step: string, restart: () => Promise<void>): Promise<void> {
   const { world } = context;
@@ -73,7 +86,7 @@ async function loadWhileRestarting(context: Context, what: string, step: string,
   const started = await fetch(`${world.gateway.url}/function/orchestrator/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'mart', dataset: 'items' }) });
   const runId = ((await started.json()) as { runs: { run_id: string }[] }).runs[0]?.run_id;
   assert.ok(runId, `${what}: the run started`);
-  assert.ok(await waitForStepAtWork(world.db, step, 'dataset'), `${what}: ${step} was at work`);
+  assert.ok(await waitUntilAtWork(world, step), `${what}: ${step} was at work`);
   await restart();
   await settle(world, 240_000);
   const run = (await runsOf(world.db)).find((candidate) => candidate.run_id === runId);
