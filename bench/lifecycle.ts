@@ -11,6 +11,8 @@
  * silver; then a backup (custom format), a second one (incremental), a backup in the directory format with two
  * pg_dump workers, a restore into an empty platform, and an upgrade: migrations, a metadata sync that retypes a
  * column, and the replay of the dataset under the new metadata.
+ * --rows N --replay-only: the same two loads, then only the upgrade (migrations, the retyping sync, the replay):
+ * backups and restore are skipped, so the replay is measured without their hour of work before it.
  *
  * Everything runs on the services the test runner uses (found or started), in throwaway databases and folders
  * that are dropped at the end. The machine's load average is printed beside each figure: measure when it is quiet.
@@ -50,11 +52,11 @@ import { ensureServices } from '#tools/services/services.ts';
 import { withAdminClient } from '#tools/services/withAdminClient.ts';
 import { freePort } from '#support/freePort.ts';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string' }, demo: { type: 'boolean', default: false }, 'part-size': { type: 'string', default: '10000' } } });
+const { values: args } = parseArgs({ options: { rows: { type: 'string' }, demo: { type: 'boolean', default: false }, 'replay-only': { type: 'boolean', default: false }, 'part-size': { type: 'string', default: '10000' } } });
 const rows = args.rows === undefined ? undefined : Number(args.rows);
 const partSize = Number(args['part-size']);
-if ((rows === undefined) === !args.demo || (rows !== undefined && (!Number.isInteger(rows) || rows < 1)) || !Number.isInteger(partSize) || partSize < 1) {
-  process.stderr.write('usage: npm run bench:lifecycle -- --demo | --rows N [--part-size 10000]\n');
+if ((rows === undefined) === !args.demo || (rows !== undefined && (!Number.isInteger(rows) || rows < 1)) || !Number.isInteger(partSize) || partSize < 1 || (args['replay-only'] && rows === undefined)) {
+  process.stderr.write('usage: npm run bench:lifecycle -- --demo | --rows N [--replay-only] [--part-size 10000]\n');
   process.exit(2);
 }
 
@@ -239,10 +241,12 @@ async function benchRows(databaseUrl: string, mongodbUrl: string): Promise<void>
       const t = result.timings;
       return `pg_dump ${seconds(t.postgresMs)} s → ${formatBytes(dump)} (${manifest.postgres.tables.reduce((sum, table) => sum + table.rows, 0).toLocaleString('en-US')} rows); bronze ${seconds(t.bronzeMs)} s → ${formatBytes(bronze)} (${manifest.bronze.collections.reduce((sum, collection) => sum + collection.documents, 0).toLocaleString('en-US')} documents); raw ${seconds(t.rawMs)} s → ${manifest.raw.new_objects} of ${manifest.raw.objects.length} files stored (${formatBytes(manifest.raw.new_bytes)})`;
     };
-    const first = await measure('backup (custom format, 1 pg_dump worker)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
-    await measure('backup again (incremental)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
-    await measure('backup, directory format, 2 pg_dump workers', () => createBackup({ ...options, target: createFolderObjectStore(parallel), jobs: 2 }), describe);
-    await measure('restore into an empty platform (pg_restore -j2)', () => restoreBackup({ target: createFolderObjectStore(backups), id: first.id, pool: restoredPool, databaseUrl: restored.url, bronze: restoredMongo.db(), raw: createFolderObjectStore(restored.rawDir), workDir: work }), (result) => `pg_restore ${seconds(result.timings.postgresMs)} s, bronze ${seconds(result.timings.bronzeMs)} s, raw ${seconds(result.timings.rawMs)} s, counts ${seconds(result.timings.verifyMs)} s: ${result.verification.ok ? 'every count matches the manifest' : `${result.verification.mismatches.length} mismatches`}`);
+    if (!args['replay-only']) {
+      const first = await measure('backup (custom format, 1 pg_dump worker)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
+      await measure('backup again (incremental)', () => createBackup({ ...options, target: createFolderObjectStore(backups) }), describe);
+      await measure('backup, directory format, 2 pg_dump workers', () => createBackup({ ...options, target: createFolderObjectStore(parallel), jobs: 2 }), describe);
+      await measure('restore into an empty platform (pg_restore -j2)', () => restoreBackup({ target: createFolderObjectStore(backups), id: first.id, pool: restoredPool, databaseUrl: restored.url, bronze: restoredMongo.db(), raw: createFolderObjectStore(restored.rawDir), workDir: work }), (result) => `pg_restore ${seconds(result.timings.postgresMs)} s, bronze ${seconds(result.timings.bronzeMs)} s, raw ${seconds(result.timings.rawMs)} s, counts ${seconds(result.timings.verifyMs)} s: ${result.verification.ok ? 'every count matches the manifest' : `${result.verification.mismatches.length} mismatches`}`);
+    }
     await measure('upgrade: migrations', () => migrateDatabase({ url: platform.url }), (result) => `${result.applied.length} pending`);
     const retyped = validateMetadata([{ path: 'bench.yml', text: SOURCE_YAML.replace('{ name: amount, type: numeric }', '{ name: amount, type: double precision }') }]).metadata!;
     await measure(
@@ -254,7 +258,7 @@ async function benchRows(databaseUrl: string, mongodbUrl: string): Promise<void>
       },
       (previews) => previews.flatMap((preview) => preview.changes.map((change) => `${change.what}; ${preview.replay ?? 'no replay'}`)).join('; '),
     );
-    await measure('replay bench.items (2 runs) under the new metadata', () => replayDataset({ pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => `bronze ${seconds(result.timings.bronzeMs)} s, silver ${seconds(result.timings.silverMs)} s (${result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', ')}), swap ${seconds(result.timings.swapMs)} s`);
+    await measure('replay bench.items (2 runs) under the new metadata', () => replayDataset({ progress: (event) => process.stderr.write(`[replay] ${new Date().toISOString()} ${event.message}\n`), pool, copyIn: createCopyIn(platform.url), bronze: mongo.db(), rawStore: createRawStore(createFolderObjectStore(platform.rawDir)), source: 'bench', dataset: 'items', dropOld: true }), (result) => `bronze ${seconds(result.timings.bronzeMs)} s, silver ${seconds(result.timings.silverMs)} s (${result.runs.map((run) => `${run.counts.read.toLocaleString('en-US')} read`).join(', ')}), swap ${seconds(result.timings.swapMs)} s`);
     printTable(`${(rows as number).toLocaleString('en-US')} records (delta dataset, 8 columns; run 1: every record, run 2: ${(CHANGE_SHARE * 100).toFixed(1)} % changed)`);
   } finally {
     await Promise.allSettled([pool.end(), restoredPool.end(), mongo.close(), restoredMongo.close()]);

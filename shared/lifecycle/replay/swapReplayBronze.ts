@@ -22,9 +22,10 @@ export async function swapReplayBronze(db: Db, names: ReturnType<typeof replayNa
     }
     await db.collection(names.collection).rename(collection);
     const markers = await bronzeFiles(db, names.markers).find({}).toArray();
-    for (let start = 0; start < markers.length; start += 500) {
-      await bronzeFiles(db).bulkWrite(markers.slice(start, start + 500).map((marker) => ({ replaceOne: { filter: { _id: marker._id }, replacement: marker, upsert: true } })), { ordered: false });
-    }
+    // One marker per command, never a bulk write: FerretDB 1.24 keeps each matched statement's query open until
+    // the whole update command ends, one Postgres connection per statement, so a command replacing more markers
+    // than its connection pool holds waits for a connection forever and wedges the server for every client.
+    for (const marker of markers) await bronzeFiles(db).replaceOne({ _id: marker._id }, marker, { upsert: true });
     await db.collection(names.markers).drop().catch(() => undefined);
     return old;
   } catch (error) {
