@@ -1,7 +1,6 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
@@ -14,29 +13,12 @@ import { sql } from '#platform/db/sql.ts';
 import { ConfigError } from '#platform/errors.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
 import type { RawRunRef } from '#platform/raw/rawStore.ts';
-import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
-import { createHarness, datasetRef, extractInChunks, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
-import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { datasetRef, extractInChunks, newRun, recordsOf } from '#support/connectorHarness.ts';
+import { filesConnectorSuite, type FilesConnectorContext } from '#support/filesConnectorSuite.ts';
 
 const connector = new FilesConnector();
-type Context = { db: TestDatabase; harness: Harness; inbox: string; archive: string };
-const files = suite<Context>('files connector');
-
-files.before(async (context) => {
-  context.db = await createTestDatabase();
-});
-files.after(async ({ db }) => {
-  await db.drop();
-});
-files.before.each(async (context) => {
-  context.harness = await createHarness(createEnvSecretStore({ lookup: () => undefined }), { db: context.db.pool });
-  context.inbox = path.join(context.harness.dir, 'data', 'inbox', 'bank', 'transactions');
-  context.archive = path.join(context.harness.dir, 'data', 'archive', 'bank', 'transactions');
-  await mkdir(context.inbox, { recursive: true });
-});
-files.after.each(async ({ harness }) => {
-  await harness.cleanup();
-});
+type Context = FilesConnectorContext;
+const files = filesConnectorSuite('files connector');
 
 const columns = [{ name: 'id', type: 'text' }, { name: 'booked', type: 'date' }, { name: 'amount', type: 'numeric' }, { name: 'memo', type: 'text' }];
 const narrow = [{ name: 'id', type: 'text' }, { name: 'amount', type: 'numeric' }];

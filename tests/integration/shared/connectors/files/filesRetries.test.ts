@@ -9,7 +9,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 
@@ -22,30 +21,13 @@ import { sql } from '#platform/db/sql.ts';
 import { isPlatformError, TransientError } from '#platform/errors.ts';
 import type { ObjectStore } from '#platform/raw/objectStore.ts';
 import type { RawRunRef } from '#platform/raw/rawStore.ts';
-import { createEnvSecretStore } from '#platform/secrets/createEnvSecretStore.ts';
 import type { DatasetRef } from '#metadata/schema.ts';
-import { createHarness, datasetRef, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
-import { createTestDatabase, type TestDatabase } from '#support/database.ts';
+import { datasetRef, newRun, recordsOf, type Harness } from '#support/connectorHarness.ts';
+import { filesConnectorSuite, type FilesConnectorContext } from '#support/filesConnectorSuite.ts';
 
 const connector = new FilesConnector();
-type Context = { db: TestDatabase; harness: Harness; inbox: string; archive: string };
-const retries = suite<Context>('files connector: retries after a failed attempt');
-
-retries.before(async (context) => {
-  context.db = await createTestDatabase();
-});
-retries.after(async ({ db }) => {
-  await db.drop();
-});
-retries.before.each(async (context) => {
-  context.harness = await createHarness(createEnvSecretStore({ lookup: () => undefined }), { db: context.db.pool });
-  context.inbox = path.join(context.harness.dir, 'data', 'inbox', 'bank', 'transactions');
-  context.archive = path.join(context.harness.dir, 'data', 'archive', 'bank', 'transactions');
-  await mkdir(context.inbox, { recursive: true });
-});
-retries.after.each(async ({ harness }) => {
-  await harness.cleanup();
-});
+type Context = FilesConnectorContext;
+const retries = filesConnectorSuite('files connector: retries after a failed attempt');
 
 const columns = [{ name: 'id', type: 'text' }, { name: 'amount', type: 'numeric' }];
 const refFor = (load: 'full' | 'delta', extract: Record<string, unknown> = {}): DatasetRef =>
